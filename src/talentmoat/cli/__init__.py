@@ -1,0 +1,15 @@
+"""Command-line interface: ``talentmoat <command>``.
+
+Importing a command module registers its commands on the shared Typer app.
+"""
+
+from talentmoat.cli import knowledge as _knowledge  # noqa: F401  (registers commands)
+from talentmoat.cli.app import app
+
+
+def main() -> None:
+    """Entry point of the ``talentmoat`` console script."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,1 @@
+"""Scenarios shipped with talentmoat, reachable by name."""
