@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 WEIGHT_TOLERANCE = 1e-6
@@ -64,6 +65,21 @@ class Blueprint(_Strict):
     def ids(self) -> list[str]:
         """Component ids in file order (the column order of every knowledge matrix)."""
         return [c.id for c in self.components]
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Weights ``w``, shape (C,)."""
+        return np.array([c.weight for c in self.components])
+
+    @property
+    def replication_costs(self) -> np.ndarray:
+        """Replication costs in USD, shape (C,)."""
+        return np.array([c.replication_cost for c in self.components])
+
+    @property
+    def tacit(self) -> np.ndarray:
+        """Tacit shares, shape (C,)."""
+        return np.array([c.tacit for c in self.components])
 
 
 class Beta(_Strict):

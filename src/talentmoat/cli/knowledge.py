@@ -1,17 +1,158 @@
-"""Commands about scenarios and the knowledge map: ``validate``, ``knowledge``, ``plan``, ``run``."""
+"""Commands about scenarios and the knowledge map: validate, knowledge, plan and run."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 import typer
+from rich.table import Table
 
-from talentmoat.cli.app import app, console, guarded
-from talentmoat.loader import load_scenario
+from talentmoat import __version__
+from talentmoat.anonymize import pseudonym
+from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.errors import InputError
+from talentmoat.knowledge import (
+    KnowledgeSummary,
+    Plan,
+    plan_compartments,
+    poach_exposure,
+    summarize,
+    truck_factor,
+)
+from talentmoat.loader import Lab, load_scenario
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="Scenario file (YAML) or bundled name, e.g. lean-lab.")
 ]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+AnonOpt = Annotated[
+    bool, typer.Option("--anonymize", help="Replace person ids and names with stable pseudonyms.")
+]
+KOpt = Annotated[int, typer.Option("--k", min=1, max=50, help="Largest number of people poached.")]
+
+DEFAULT_SCENARIO = "lean-lab"
+PLAN_K = 5
+
+
+class People:
+    """How people are named in output: real ids, or pseudonyms with ``--anonymize``."""
+
+    def __init__(self, lab: Lab, anonymize: bool) -> None:
+        roster = lab.roster
+        if anonymize:
+            self.ids = [pseudonym(i, lab.digest) for i in roster.ids]
+            self.names = list(self.ids)
+        else:
+            self.ids = list(roster.ids)
+            self.names = list(roster.names)
+        self.roles = list(roster.roles)
+
+    def of(self, people: tuple[int, ...] | list[int] | np.ndarray) -> list[str]:
+        """Ids of the given person indices."""
+        return [self.ids[int(i)] for i in people]
+
+
+def _provenance(lab: Lab) -> dict[str, Any]:
+    return {
+        "scenario": lab.scenario.name,
+        "source": lab.source,
+        "scenario_sha256": lab.digest,
+        "seed": lab.scenario.seed,
+        "version": __version__,
+    }
+
+
+def _summarize(lab: Lab, k: int) -> KnowledgeSummary:
+    bp, ks = lab.scenario.blueprint, lab.scenario.knowledge
+    return summarize(
+        lab.roster.K, bp.weights, bp.replication_costs, bp.tacit,
+        hold_threshold=ks.hold_threshold, k_max=k, time_budget_s=ks.exact_time_budget_s,
+    )
+
+
+def knowledge_payload(lab: Lab, summary: KnowledgeSummary, people: People, top: int) -> dict:
+    """The JSON object of ``talentmoat knowledge``."""
+    comps = lab.scenario.blueprint.ids
+    truck = summary.truck
+    return {
+        **_provenance(lab),
+        "people": lab.roster.size,
+        "hold_threshold": lab.scenario.knowledge.hold_threshold,
+        "blueprint_total": summary.blueprint_total,
+        "truck_factor": {
+            "overall": truck.size,
+            "people": people.of(truck.people),
+            "orphaned_components": [comps[j] for j in truck.orphaned],
+            "per_component": dict(zip(comps, truck.per_component.tolist(), strict=True)),
+        },
+        "key_people": [
+            {
+                "id": people.ids[i],
+                "role": people.roles[i],
+                "standalone": summary.standalone[i],
+                "marginal": summary.marginal[i],
+            }
+            for i in summary.key_people(top)
+        ],
+        "exposure": [
+            {
+                "k": row.k,
+                "greedy": {"value": row.greedy.value, "people": people.of(row.greedy.people)},
+                "upper_bound": row.upper_bound,
+                "exact": None if row.exact is None
+                else {"value": row.exact.value, "people": people.of(row.exact.people)},
+                "greedy_gap": row.gap,
+                "bypassed_rd": row.bypassed_rd,
+            }
+            for row in summary.exposure
+        ],
+    }
+
+
+def _money(usd: float) -> str:
+    return f"${usd / 1e6:,.0f}M"
+
+
+def print_knowledge(lab: Lab, summary: KnowledgeSummary, people: People, top: int) -> None:
+    """Rich tables of the knowledge report."""
+    s = lab.scenario
+    console.print(
+        f"[bold]{s.name}[/]: {lab.roster.size} people, {len(s.blueprint.components)} components; "
+        f"the whole roster holds {summary.blueprint_total:.1%} of the blueprint."
+    )
+    comps = Table(title="Blueprint components", title_justify="left")
+    for col in ("component", "weight", "tacit", "rebuild cost", "deep holders"):
+        comps.add_column(col, justify="left" if col == "component" else "right")
+    for c, n in zip(s.blueprint.components, summary.truck.per_component, strict=True):
+        comps.add_row(c.id, f"{c.weight:.2f}", f"{c.tacit:.2f}", _money(c.replication_cost),
+                      str(n))
+    console.print(comps)
+    truck = summary.truck
+    orphaned = ", ".join(s.blueprint.ids[j] for j in truck.orphaned)
+    console.print(
+        f"Truck factor: [bold]{truck.size}[/] — that many departures leave more than half the "
+        f"blueprint's value without a holder (K ≥ {s.knowledge.hold_threshold}); "
+        f"orphaned then: {orphaned}."
+    )
+    keys = Table(title=f"Key people (top {top})", title_justify="left")
+    for col in ("id", "role", "alone: B({i})", "loss if i leaves"):
+        keys.add_column(col, justify="left" if col in ("id", "role") else "right")
+    for i in summary.key_people(top):
+        keys.add_row(people.ids[i], people.roles[i], f"{summary.standalone[i]:.3f}",
+                     f"{summary.marginal[i]:.2e}")
+    console.print(keys)
+    exp = Table(title="Poach-k exposure: the most blueprint a rival gets by hiring k people",
+                title_justify="left")
+    for col in ("k", "share", "proof", "greedy", "bound", "bypassed R&D", "people"):
+        exp.add_column(col, justify="left" if col in ("proof", "people") else "right")
+    for row in summary.exposure:
+        exp.add_row(
+            str(row.k), f"{row.best.value:.3f}", "exact" if row.exact else "greedy ≤ bound",
+            f"{row.greedy.value:.3f}", f"{row.upper_bound:.3f}", _money(row.bypassed_rd),
+            ", ".join(people.of(row.best.people)),
+        )
+    console.print(exp)
 
 
 @app.command()
@@ -27,3 +168,192 @@ def validate(scenario: ScenarioArg) -> None:
         + f", {len(s.blueprint.components)} components, seed {s.seed}",
         highlight=False,
     )
+
+
+@app.command()
+@guarded
+def knowledge(
+    scenario: ScenarioArg,
+    k: KOpt = 5,
+    top: Annotated[int, typer.Option(min=1, help="How many key people to list.")] = 10,
+    json: JsonOpt = False,
+    anonymize: AnonOpt = False,
+) -> None:
+    """Who holds the blueprint: key people, truck factor and poach-k exposure."""
+    lab = load_scenario(scenario)
+    summary = _summarize(lab, k)
+    people = People(lab, anonymize)
+    if json:
+        print_json(knowledge_payload(lab, summary, people, top))
+    else:
+        print_knowledge(lab, summary, people, top)
+
+
+def _make_plan(
+    lab: Lab, max_components: int | None, redundancy: int | None, residual: float | None,
+    org_holds: str | None,
+) -> tuple[Plan, dict[str, Any]]:
+    """Run the planner with the scenario's defaults overridden by command-line options."""
+    s = lab.scenario
+    defaults = s.knowledge.plan
+    comps = s.blueprint.ids
+    held = defaults.org_holds if org_holds is None else [
+        c.strip() for c in org_holds.split(",") if c.strip()
+    ]
+    unknown = [c for c in held if c not in comps]
+    if unknown:
+        raise InputError.single("--org-holds", "", f"unknown component(s) {', '.join(unknown)}; "
+                                f"known: {', '.join(comps)}")
+    params = {
+        "max_components": defaults.max_components if max_components is None else max_components,
+        "redundancy": defaults.redundancy if redundancy is None else redundancy,
+        "residual": defaults.residual if residual is None else residual,
+        "org_holds": held,
+    }
+    if params["residual"] >= s.knowledge.hold_threshold:
+        raise InputError.single("--residual", "", f"must be below the hold threshold "
+                                f"{s.knowledge.hold_threshold}")
+    plan = plan_compartments(
+        lab.roster.K, s.blueprint.weights,
+        max_components=params["max_components"], redundancy=params["redundancy"],
+        hold_threshold=s.knowledge.hold_threshold, residual=params["residual"],
+        org_holds=np.isin(comps, held), k_max=PLAN_K,
+    )
+    return plan, params
+
+
+def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -> dict:
+    """The JSON object of ``talentmoat plan``."""
+    s = lab.scenario
+    bp, h = s.blueprint, s.knowledge.hold_threshold
+    comps = bp.ids
+    K = lab.roster.K
+    budget = s.knowledge.exact_time_budget_s
+    before = poach_exposure(K, bp.weights, bp.replication_costs, bp.tacit, PLAN_K, budget)
+    after = poach_exposure(plan.K_after, bp.weights, bp.replication_costs, bp.tacit, PLAN_K,
+                           budget)
+    tf_before = truck_factor(K, bp.weights, h)
+    tf_after = truck_factor(plan.K_after, bp.weights, h)
+    affected = np.flatnonzero((h <= K).any(axis=1))
+    return {
+        **_provenance(lab),
+        "parameters": params,
+        "solver_optimal": plan.optimal,
+        "person_components_losing_access": int(plan.revoked.sum()),
+        "people_losing_access": int(plan.revoked.any(axis=1).sum()),
+        "exposure": [
+            {
+                "k": b.k,
+                "before": b.best.value,
+                "before_exact": b.exact is not None,
+                "after": a.best.value,
+                "after_exact": a.exact is not None,
+                "bypassed_rd_before": b.bypassed_rd,
+                "bypassed_rd_after": a.bypassed_rd,
+            }
+            for b, a in zip(before, after, strict=True)
+        ],
+        "truck_factor": {"before": tf_before.size, "after": tf_after.size},
+        "components": [
+            {
+                "id": c,
+                "holders_before": int(tf_before.per_component[j]),
+                "holders_after": int(tf_after.per_component[j]),
+                "shortfall": int(plan.shortfall[j]),
+            }
+            for j, c in enumerate(comps)
+        ],
+        "assignments": [
+            {
+                "id": people.ids[i],
+                "keeps": [comps[j] for j in np.flatnonzero(plan.keep[i])],
+                "loses": [comps[j] for j in np.flatnonzero(plan.revoked[i])],
+            }
+            for i in affected
+        ],
+    }
+
+
+def print_plan(payload: dict) -> None:
+    """Rich tables of the plan."""
+    p = payload["parameters"]
+    console.print(
+        f"[bold]Compartmentalization plan[/] for {payload['scenario']}: at most "
+        f"{p['max_components']} deep component(s) per person, at least {p['redundancy']} deep "
+        f"holders per component; organisation holds: {', '.join(p['org_holds']) or 'nothing'}."
+    )
+    console.print(
+        f"{payload['person_components_losing_access']} person-components lose deep access "
+        f"({payload['people_losing_access']} people); truck factor "
+        f"{payload['truck_factor']['before']} → {payload['truck_factor']['after']}."
+        + ("" if payload["solver_optimal"] else " (solver stopped at its time limit)")
+    )
+    exp = Table(title="Poach-k exposure before → after", title_justify="left")
+    for col in ("k", "before", "after", "change", "bypassed R&D before", "after"):
+        exp.add_column(col, justify="right")
+    for row in payload["exposure"]:
+        mark = lambda exact: "" if exact else "*"  # noqa: E731
+        exp.add_row(
+            str(row["k"]), f"{row['before']:.3f}{mark(row['before_exact'])}",
+            f"{row['after']:.3f}{mark(row['after_exact'])}",
+            f"{row['after'] - row['before']:+.3f}", _money(row["bypassed_rd_before"]),
+            _money(row["bypassed_rd_after"]),
+        )
+    console.print(exp)
+    comps = Table(title="Deep holders per component", title_justify="left")
+    for col in ("component", "before", "after", "below floor"):
+        comps.add_column(col, justify="left" if col == "component" else "right")
+    for c in payload["components"]:
+        comps.add_row(c["id"], str(c["holders_before"]), str(c["holders_after"]),
+                      str(c["shortfall"]) if c["shortfall"] else "")
+    console.print(comps)
+    if any(not (r["before_exact"] and r["after_exact"]) for r in payload["exposure"]):
+        console.print("* greedy value: the exact optimum was not proven within the time budget.")
+
+
+@app.command()
+@guarded
+def plan(
+    scenario: ScenarioArg,
+    max_components: Annotated[
+        int | None, typer.Option(min=1, help="Cap m on deep components per person.")
+    ] = None,
+    redundancy: Annotated[
+        int | None, typer.Option(min=1, help="Floor r on deep holders per component.")
+    ] = None,
+    residual: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Knowledge left after losing deep access."),
+    ] = None,
+    org_holds: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated components the organisation holds ('' for none)."),
+    ] = None,
+    json: JsonOpt = False,
+    anonymize: AnonOpt = False,
+) -> None:
+    """Plan who keeps deep access to which component, and show the exposure it saves."""
+    lab = load_scenario(scenario)
+    result, params = _make_plan(lab, max_components, redundancy, residual, org_holds)
+    payload = plan_payload(lab, result, params, People(lab, anonymize))
+    if json:
+        print_json(payload)
+    else:
+        print_plan(payload)
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario file or bundled name.")
+    ] = DEFAULT_SCENARIO,
+    anonymize: AnonOpt = False,
+) -> None:
+    """The main job: the knowledge report and the compartmentalization plan of a scenario."""
+    lab = load_scenario(scenario)
+    people = People(lab, anonymize)
+    print_knowledge(lab, _summarize(lab, PLAN_K), people, top=10)
+    console.print()
+    result, params = _make_plan(lab, None, None, None, None)
+    print_plan(plan_payload(lab, result, params, people))
