@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from talentmoat.knowledge import (
     blueprint_share,
     exact_max_coverage,
-    lazy_greedy,
+    greedy,
     mask,
     poach_exposure,
 )
@@ -44,9 +44,9 @@ def brute_force(K, w, k):
 def test_exact_equals_brute_force_and_greedy_is_within_guarantee(inst):
     K, w, k = inst
     optimum = brute_force(K, w, k)
-    run = lazy_greedy(K, w, k)
-    greedy = run.selection(k)
-    exact = exact_max_coverage(K, w, k, incumbent=greedy, time_budget_s=30)
+    run = greedy(K, w, k)
+    guess = run.selection(k)
+    exact = exact_max_coverage(K, w, k, incumbent=guess, time_budget_s=30)
     assert exact is not None
     assert math.isclose(exact.value, optimum, abs_tol=1e-9)
     assert len(set(exact.people)) == k
@@ -54,7 +54,7 @@ def test_exact_equals_brute_force_and_greedy_is_within_guarantee(inst):
     assert math.isclose(
         float(blueprint_share(K, w, mask(K.shape[0], exact.people))), exact.value, abs_tol=1e-9
     )
-    assert greedy.value >= (1 - 1 / math.e) * optimum - 1e-9
+    assert guess.value >= (1 - 1 / math.e) * optimum - 1e-9
     assert run.bounds[k - 1] >= optimum - 1e-9
     # Without an incumbent the search still finds the optimum.
     alone = exact_max_coverage(K, w, k, time_budget_s=30)
@@ -66,7 +66,7 @@ def test_exact_equals_brute_force_and_greedy_is_within_guarantee(inst):
 def test_greedy_prefixes_are_real_sets_with_the_best_marginal_gain(inst):
     K, w, k = inst
     n = K.shape[0]
-    run = lazy_greedy(K, w, k)
+    run = greedy(K, w, k)
     assert len(set(run.order)) == k
     for j in range(1, k + 1):
         prefix = run.order[:j]
@@ -88,7 +88,7 @@ def test_oracle_13_greedy_12_exact_14():
     for i, s in enumerate(sets):
         K[i, sorted(s)] = 1.0
     w = np.full(14, 1 / 14)
-    run = lazy_greedy(K, w, 2)
+    run = greedy(K, w, 2)
     assert run.order == (2, 1)
     assert round(run.values[1] * 14, 9) == 12
     exact = exact_max_coverage(K, w, 2, incumbent=run.selection(2))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from talentmoat.knowledge import lazy_greedy, plan_compartments
+from talentmoat.knowledge import greedy, plan_compartments
 from talentmoat.knowledge.planner import SHORTFALL_PENALTY, TIE_BREAK
 
 H, RES = 0.5, 0.1
@@ -73,8 +73,8 @@ def test_plan_lowers_exposure_and_keeps_the_floor_on_a_lab_like_roster():
         K[i, rng.choice(4, 2, replace=False)] = rng.uniform(0.7, 0.95, 2)
     w = np.array([0.4, 0.3, 0.2, 0.1])
     plan = plan_compartments(K, w, max_components=1, redundancy=2, k_max=3)
-    before = lazy_greedy(K, w, 3).values
-    after = lazy_greedy(plan.K_after, w, 3).values
+    before = greedy(K, w, 3).values
+    after = greedy(plan.K_after, w, 3).values
     assert (after < before).all()
     assert (plan.keep.sum(axis=0) >= np.minimum(2, (K >= 0.5).sum(axis=0))).all()
     assert plan.shortfall.sum() == 0

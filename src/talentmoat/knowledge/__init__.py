@@ -16,7 +16,7 @@ from talentmoat.knowledge.exposure import (
     Selection,
     component_bound,
     exact_max_coverage,
-    lazy_greedy,
+    greedy,
 )
 from talentmoat.knowledge.planner import Plan, plan_compartments
 from talentmoat.knowledge.summary import ExposureRow, KnowledgeSummary, poach_exposure, summarize
@@ -34,8 +34,8 @@ __all__ = [
     "component_bound",
     "coverage",
     "exact_max_coverage",
+    "greedy",
     "holders",
-    "lazy_greedy",
     "marginal_loss",
     "mask",
     "plan_compartments",

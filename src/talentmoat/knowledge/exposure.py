@@ -4,11 +4,11 @@
 coverage with probabilistic (noisy-OR) coverage: monotone and submodular, so greedy achieves at
 least ``1 − 1/e`` of the optimum (Nemhauser, Wolsey & Fisher 1978). This module provides
 
-- :func:`lazy_greedy`: CELF lazy greedy (Leskovec et al. 2007), re-evaluating stale marginal
-  gains in vectorised blocks, for any N;
-- :func:`upper_bound`: a data-dependent bound on the optimum, the smaller of the online bound
-  ``f(S_j) + Σ top-k gains`` (Minoux; Leskovec et al.) over the greedy prefixes and a
-  per-component bound that lets every component pick its own best k people;
+- :func:`greedy`: the greedy algorithm, every round's marginal gains in one matrix–vector
+  product, for any N;
+- with it, a data-dependent bound on the optimum: the smaller of the online bound
+  ``f(S_j) + Σ top-k gains`` (Minoux 1978; Leskovec et al. 2007) over the greedy prefixes and
+  :func:`component_bound`, which lets every component pick its own best k people;
 - :func:`exact_max_coverage`: a proven optimum by depth-first branch-and-bound with those two
   bounds, within a wall-clock budget.
 
@@ -83,12 +83,16 @@ def component_bound(K: np.ndarray, w: np.ndarray, k: int, miss: np.ndarray | Non
     return _share(base * np.prod(1.0 - top, axis=0), w)
 
 
-def lazy_greedy(K: np.ndarray, w: np.ndarray, k_max: int) -> GreedyRun:
-    """CELF lazy greedy for k = 1..k_max, with an upper bound on the optimum for each k.
+def greedy(K: np.ndarray, w: np.ndarray, k_max: int) -> GreedyRun:
+    """Greedy for k = 1..k_max, with an upper bound on the optimum for each k.
 
-    Marginal gains only shrink as the set grows (submodularity), so a gain computed earlier is
-    an upper bound on the current one. Each round re-evaluates the candidates with the largest
-    stale gains, in blocks that double until the best fresh gain beats every stale one.
+    Each round evaluates every candidate's marginal gain ``Σ_c w[c] · miss[c] · K[i, c]`` in
+    one matrix–vector product and takes the largest (ties: lowest index). The fresh gains also
+    give the online bound ``f(S_j) + Σ (k largest gains w.r.t. S_j)`` for every prefix S_j.
+
+    Lazy evaluation (CELF, Leskovec et al. 2007) saves gain evaluations when each costs a
+    function call; here a full round is one BLAS product, which is faster than CELF's
+    one-at-a-time re-evaluations (``bench/knowledge_bench.py`` measures both).
 
     Args:
         K: Knowledge, shape (N, C).
@@ -101,42 +105,24 @@ def lazy_greedy(K: np.ndarray, w: np.ndarray, k_max: int) -> GreedyRun:
     n, c = K.shape
     k_max = min(k_max, n)
     miss = np.ones(c)
-    stale = K @ w  # gains w.r.t. the empty set: exact, and upper bounds ever after
     chosen = np.zeros(n, dtype=bool)
     order: list[int] = []
     values = np.empty(k_max)
-    online = np.full(k_max, np.inf)  # online bound for each target size k
-
-    def record_online(current: float) -> None:
-        # f(S_j) + sum of the k largest (stale ≥ fresh) gains bounds the optimum of size k.
-        avail = np.where(chosen, -np.inf, stale)
-        top = -np.sort(-avail)[:k_max]
-        top = np.where(np.isfinite(top), top, 0.0)
-        online[:] = np.minimum(online, current + np.cumsum(top)[:k_max])
-
+    online = np.full(k_max, np.inf)
     current = 0.0
-    record_online(current)
-    for step in range(k_max):
-        block = 8
-        while True:
-            avail = np.where(chosen, -np.inf, stale)
-            m = min(block, int((~chosen).sum()))
-            cand = np.argpartition(-avail, m - 1)[:m] if m < n else np.flatnonzero(~chosen)
-            fresh = K[cand] @ (w * miss)
-            stale[cand] = fresh
-            best = int(np.argmax(fresh))
-            rest = avail.copy()
-            rest[cand] = -np.inf
-            if fresh[best] >= rest.max() - _EPS or m == int((~chosen).sum()):
-                break
-            block *= 2
-        pick = int(cand[best])
+    for step in range(k_max + 1):
+        gains = K @ (w * miss)
+        gains[chosen] = -np.inf
+        top = np.sort(np.partition(gains, n - k_max)[n - k_max :])[::-1]
+        online = np.minimum(online, current + np.cumsum(np.where(np.isfinite(top), top, 0.0)))
+        if step == k_max:
+            break
+        pick = int(np.argmax(gains))
         chosen[pick] = True
         order.append(pick)
         miss = miss * (1.0 - K[pick])
         current = _share(miss, w)
         values[step] = current
-        record_online(current)
     comp = np.array([component_bound(K, w, k) for k in range(1, k_max + 1)])
     bounds = np.maximum(np.minimum(online, comp), values)
     return GreedyRun(tuple(order), values, bounds)

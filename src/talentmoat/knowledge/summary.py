@@ -17,7 +17,7 @@ from talentmoat.knowledge.coverage import (
     mask,
     standalone_share,
 )
-from talentmoat.knowledge.exposure import Selection, exact_max_coverage, lazy_greedy
+from talentmoat.knowledge.exposure import Selection, exact_max_coverage, greedy
 from talentmoat.knowledge.truckfactor import TruckFactor, truck_factor
 
 
@@ -101,19 +101,19 @@ def poach_exposure(
         time_budget_s: Budget for each exact search, in seconds.
     """
     n = K.shape[0]
-    run = lazy_greedy(K, w, k_max)
+    run = greedy(K, w, k_max)
     rows = []
     for k in range(1, min(k_max, n) + 1):
-        greedy = run.selection(k)
-        exact = exact_max_coverage(K, w, k, incumbent=greedy, time_budget_s=time_budget_s)
-        best = exact if exact is not None else greedy
+        guess = run.selection(k)
+        exact = exact_max_coverage(K, w, k, incumbent=guess, time_budget_s=time_budget_s)
+        best = exact if exact is not None else guess
         bound = float(run.bounds[k - 1])
         if exact is not None:
             bound = exact.value  # the optimum is its own tightest bound
         rows.append(
             ExposureRow(
                 k=k,
-                greedy=greedy,
+                greedy=guess,
                 upper_bound=bound,
                 exact=exact,
                 bypassed_rd=float(bypassed_rd(K, cost, tacit, mask(n, best.people))),
