@@ -75,7 +75,8 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
         if col.startswith(KNOWLEDGE_PREFIX) and col not in allowed:
             problems.append(
                 (f"line 1, column {col}",
-                 f"unknown component '{col[len(KNOWLEDGE_PREFIX):]}'; known: {', '.join(components)}")
+                 f"unknown component '{col[len(KNOWLEDGE_PREFIX):]}'; "
+                 f"known: {', '.join(components)}")
             )
         elif col not in allowed:
             problems.append((f"line 1, column {col or '(empty)'}",
@@ -102,7 +103,9 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append((f"line {line}", f"has {len(row)} fields; the header has {len(header)}"))
+            problems.append(
+                (f"line {line}", f"has {len(row)} fields; the header has {len(header)}")
+            )
             continue
         pid = row[col_of["id"]].strip()
         if not pid:

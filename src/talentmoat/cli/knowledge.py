@@ -1,4 +1,7 @@
-"""Commands about scenarios and the knowledge map: ``validate``, ``knowledge``, ``plan``, ``run``."""
+"""Commands about scenarios and the knowledge map.
+
+``validate``, ``knowledge``, ``plan``, ``run``.
+"""
 
 from __future__ import annotations
 
