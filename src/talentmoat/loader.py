@@ -76,7 +76,7 @@ def _location(loc: tuple[object, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in {"beta", "uniform", "constant"} and out:
+        elif part in {"beta", "uniform", "constant", "lognormal"} and out:
             continue  # discriminator tag: not a key the user wrote
         else:
             out += f".{part}" if out else str(part)
