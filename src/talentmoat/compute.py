@@ -54,7 +54,7 @@ def proportional_share(capacity: float, weights: ArrayLike, caps: ArrayLike) -> 
     active = w > 0
     left = float(capacity)
     while left > 0 and active.any():
-        share = left * np.where(active, w, 0.0) / w[active].sum()
+        share = left * (np.where(active, w, 0.0) / w[active].sum())
         room = cap - alloc
         binding = active & (share >= room * (1.0 - WATERFILL_TOLERANCE))
         if not binding.any():

@@ -52,7 +52,8 @@ def _header(lab: Lab) -> dict[str, Any]:
 
 
 def _money(x: float) -> str:
-    return f"{x / 1e6:,.3f}M" if np.isfinite(x) else "—"
+    """Millions of USD with three decimals (the tables say M$)."""
+    return f"{x / 1e6:,.3f}" if np.isfinite(x) else "—"
 
 
 def _person_rows(lab: Lab, a: Assessment) -> list[dict[str, Any]]:
@@ -168,23 +169,25 @@ def value(
         })
         return
     p = a.package
-    table = Table(title=f"{lab.scenario.name}: package per person (USD a year; role means)"
-                  f" — policies: {', '.join(policies) or 'none'}")
-    for col in ("who", "n", "cash", "equity rNPV", "tender", "synthetic", "stay value",
-                "forfeit/yr", "P(vest)", "DLOM"):
+    table = Table(title=f"{lab.scenario.name}: package per person, M$ a year"
+                  f"{'' if person else ' (role means)'}; policies: {', '.join(policies) or 'none'}")
+    for col in ("who", "cash", "equity", "tender", "units", "stay", "forfeit/yr"):
         table.add_column(col, justify="left" if col == "who" else "right")
     for label, idx in groups:
         table.add_row(
-            label, str(len(idx)), *(_money(x[idx].mean()) for x in (
+            label if person else f"{label} ({len(idx)})", *(_money(x[idx].mean()) for x in (
                 p.cash, p.equity, p.tender, p.synthetic, p.stay_value, p.forfeit)),
-            f"{p.p_vest[idx].mean():.3f}", f"{p.dlom[idx].mean():.3f}",
         )
     console.print(table)
+    model = require_firm(lab).equity.dlom_model
+    console.print(
+        f"P(vest) {p.p_vest.min():.3f}–{p.p_vest.max():.3f}; DLOM ({model}) "
+        f"{p.dlom.min():.3f}–{p.dlom.max():.3f}", highlight=False,
+    )
     for o in a.offers:
         t = Table(title=f"{o.rival.name}: multiple median {o.median_multiple:.2f}, "
-                  f"mean {o.expected_multiple:.2f}")
-        for col in ("who", "expected offer", "offer value", "ratio", "compute ratio",
-                    "P(accept)", "gap/yr"):
+                  f"mean {o.expected_multiple:.2f}; offers and gap in M$ a year")
+        for col in ("who", "offer", "value", "ratio", "compute", "P(accept)", "gap"):
             t.add_column(col, justify="left" if col == "who" else "right")
         for label, idx in groups:
             t.add_row(
@@ -196,7 +199,7 @@ def value(
         total = float(np.nansum(o.gap))
         console.print(
             f"compensatory gap vs {o.rival.name}: {int(np.sum(o.gap > 0))} people, "
-            f"{_money(total)} a year in total", highlight=False,
+            f"{_money(total)} M$ a year in total", highlight=False,
         )
 
 
