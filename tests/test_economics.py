@@ -188,3 +188,45 @@ def test_offer_value():
     v = offer_value(np.array([[2.0], [3.0]]), [2.4e6], 0.9, 0.2, 0.5, [1e5])
     assert v.shape == (2, 1)
     assert v[0, 0] == pytest.approx(4.8e6 * (0.9 + 0.1 * 0.8) + 5e4)
+
+
+def test_pwerm_replaces_ratio_and_dlom():
+    terms = EquityTerms(0.72, 0.6, 6.0, "finnerty", 0.04, pwerm_per_dollar=0.76032)
+    common = dict(annual_attrition=0.11, cliff_years=1.0, vests_per_year=4, comparison_years=4)
+    out = package_value([4e5], [2e6], [4.0], [3.0], equity=terms, **common)
+    p = vest_probability(0.11, [4.0], 1.0, 4)[0]
+    assert out.equity[0] == pytest.approx(2e6 * p * 0.76032)
+    assert np.isnan(out.dlom[0])
+    assert out.forfeit_stock[0] == pytest.approx(2e6 * 4 * 0.25 * 0.76032)
+
+
+def test_draw_multiples_lognormal():
+    from talentmoat.economics import draw_multiples
+
+    rng = np.random.default_rng(1)
+    draws = draw_multiples(rng, 2.5, 0.35, (200, 500))
+    assert draws.shape == (200, 500)
+    assert np.median(draws) == pytest.approx(2.5, rel=0.01)
+    assert draws.mean() == pytest.approx(2.5 * np.exp(0.35**2 / 2), rel=0.01)
+    assert np.all(draw_multiples(rng, 2.0, 0.0, 5) == 2.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(0.0, 0.9), st.floats(0.0, 0.9), st.sampled_from([1.0, 2.0, 4.0, 5.0]),
+    st.floats(0, 10), st.floats(0, 5e6),
+)
+def test_package_properties(a_low, extra, vest, tenure, grant):
+    a_high = min(a_low + extra, 0.95)
+    p_low = vest_probability(a_low, [vest], 1.0, 4)[0]
+    p_high = vest_probability(a_high, [vest], 1.0, 4)[0]
+    assert 0.0 <= p_high <= p_low <= 1.0 + 1e-12
+    assert 0.0 <= unvested_share([tenure], [vest], 1.0, 4)[0] <= 1.0
+    common = dict(annual_attrition=a_low, cliff_years=1.0, vests_per_year=4, comparison_years=4)
+    small = package_value([3e5], [grant], [vest], [tenure], equity=EQUITY, **common)
+    big = package_value([3e5], [grant * 1.5 + 1], [vest], [tenure], equity=EQUITY, **common)
+    assert 3e5 <= small.stay_value[0] <= big.stay_value[0]
+    tender = TenderTerms(2, 2, 0.25, None, 0.0, 1.0)
+    with_t = package_value([3e5], [grant], [vest], [tenure], equity=EQUITY, tender=tender,
+                           **common)
+    assert with_t.stay_value[0] >= small.stay_value[0] - 1e-6

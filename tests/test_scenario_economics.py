@@ -134,3 +134,18 @@ def load_scenario_text(data):
         path = Path(d) / "s.yaml"
         path.write_text(yaml.safe_dump(data))
         return load_scenario(path)
+
+
+def test_exit_scenarios_switch_to_pwerm():
+    exits = [
+        {"name": "ipo", "probability": 0.25, "years": 4, "payoff_per_preferred_dollar": 4.0},
+        {"name": "acquired", "probability": 0.35, "years": 3, "payoff_per_preferred_dollar": 1.5},
+        {"name": "failed", "probability": 0.15, "years": 2, "payoff_per_preferred_dollar": 0},
+        {"name": "private", "probability": 0.25, "years": 5, "payoff_per_preferred_dollar": 1.0},
+    ]
+    lab = load_scenario_text({**BASE, "firm": {"valuation": 1e9, "equity": {"exits": exits}}})
+    a = assess(lab, ())
+    # refs §1.4 Oracle 4 per dollar: 0.760320
+    assert a.package.equity[0] == pytest.approx(2e6 * a.package.p_vest[0] * 0.76032)
+    bad = [{**exits[0], "probability": 0.5}, *exits[1:]]
+    assert "probabilities sum to 1.25" in errors(firm={"valuation": 1, "equity": {"exits": bad}})

@@ -36,6 +36,7 @@ from talentmoat.economics import (
     nominal_package,
     offer_value,
     package_value,
+    pwerm,
     sellable_share,
 )
 from talentmoat.errors import InputError
@@ -301,9 +302,15 @@ def assess(
     n = lab.roster.size
     pay = resolve_pay(scenario, lab.roster)
     eq = firm.equity
+    pwerm_per_dollar = None
+    if eq.exits:
+        pwerm_per_dollar = pwerm(
+            [e.probability for e in eq.exits], [e.years for e in eq.exits],
+            [e.payoff_per_preferred_dollar for e in eq.exits], eq.exit_discount_rate,
+        )
     equity = EquityTerms(
         eq.common_to_preferred, eq.sigma, eq.time_to_liquidity_years, eq.dlom_model,
-        eq.risk_free_rate,
+        eq.risk_free_rate, pwerm_per_dollar,
     )
     tender = None
     fill = float("nan")

@@ -210,6 +210,27 @@ class Pay(_Strict):
     tenure_years: float = Field(default=2.0, ge=0.0, le=MAX_TENURE_YEARS)
 
 
+PROBABILITY_TOLERANCE = 1e-6
+"""How far exit-scenario probabilities may sum from 1."""
+
+
+class ExitScenario(_Strict):
+    """One exit scenario for PWERM (refs §1.4, §1.6).
+
+    Attributes:
+        name: Label (e.g. ``ipo``, ``acquired``, ``failed``, ``private``).
+        probability: Chance of this exit, in [0, 1]; all sum to 1.
+        years: Years until it happens.
+        payoff_per_preferred_dollar: What a common share is worth at that exit per dollar of
+            today's preferred price (USD per USD; 0 for a failure).
+    """
+
+    name: str = Field(min_length=1, max_length=64)
+    probability: Share
+    years: float = Field(gt=0.0, le=50.0)
+    payoff_per_preferred_dollar: float = Field(ge=0.0, le=1.0e4)
+
+
 class EquityValuation(_Strict):
     """How the lab's private equity is valued for an employee (MODEL.md §C).
 
@@ -224,6 +245,10 @@ class EquityValuation(_Strict):
         risk_free_rate: Risk-free rate per year (Chaffe DLOM). Default 0.04 (refs §1.5 table).
         cliff_years: Vesting cliff (years). Default 1 (assumption: market practice).
         vests_per_year: Vesting tranches a year after the cliff. Default 4 (assumption).
+        exits: Exit scenarios; when given, PWERM values the illiquid equity instead of
+            ``common_to_preferred · (1 − DLOM)`` (MODEL.md §C). Base rates: refs §1.6.
+        exit_discount_rate: Annual discount rate ``k`` of the PWERM. Default 0.25 (refs §1.4
+            example; assumption: a venture hurdle rate).
     """
 
     common_to_preferred: float = Field(default=0.72, gt=0.0, le=1.0)
@@ -233,6 +258,16 @@ class EquityValuation(_Strict):
     risk_free_rate: float = Field(default=0.04, ge=-0.05, le=0.5)
     cliff_years: float = Field(default=1.0, ge=0.0, le=MAX_VEST_YEARS)
     vests_per_year: int = Field(default=4, ge=1, le=12)
+    exits: list[ExitScenario] = Field(default_factory=list, max_length=100)
+    exit_discount_rate: float = Field(default=0.25, gt=-1.0, le=5.0)
+
+    @model_validator(mode="after")
+    def _exits_sum_to_one(self) -> EquityValuation:
+        if self.exits:
+            total = sum(e.probability for e in self.exits)
+            if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+                raise ValueError(f"exits: probabilities sum to {total:.6g}; they must sum to 1")
+        return self
 
 
 class Team(_Strict):

@@ -180,9 +180,10 @@ def value(
         )
     console.print(table)
     model = require_firm(lab).equity.dlom_model
+    method = ("equity by PWERM over exit scenarios" if np.isnan(p.dlom).all()
+              else f"DLOM ({model}) {p.dlom.min():.3f}–{p.dlom.max():.3f}")
     console.print(
-        f"P(vest) {p.p_vest.min():.3f}–{p.p_vest.max():.3f}; DLOM ({model}) "
-        f"{p.dlom.min():.3f}–{p.dlom.max():.3f}", highlight=False,
+        f"P(vest) {p.p_vest.min():.3f}–{p.p_vest.max():.3f}; {method}", highlight=False
     )
     for o in a.offers:
         t = Table(title=f"{o.rival.name}: multiple median {o.median_multiple:.2f}, "

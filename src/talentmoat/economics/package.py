@@ -92,6 +92,9 @@ class EquityTerms:
         time_to_liquidity_years: Expected wait for a liquidity event without tenders.
         dlom_model: DLOM model name.
         rate: Risk-free rate per year (Chaffe only).
+        pwerm_per_dollar: When given, the PWERM value today of one dollar of grant at the
+            preferred price (:func:`talentmoat.economics.pwerm` over exit scenarios); it replaces
+            ``ratio · (1 − DLOM)`` for the illiquid part.
     """
 
     common_to_preferred: float
@@ -99,6 +102,7 @@ class EquityTerms:
     time_to_liquidity_years: float
     dlom_model: DlomModel
     rate: float
+    pwerm_per_dollar: float | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ class PackageValue:
         synthetic: Expected synthetic / performance-unit payout.
         stay_value: ``cash + equity + tender + synthetic``.
         p_vest: Chance of staying to the vest dates.
-        dlom: DLOM applied to the illiquid part.
+        dlom: DLOM applied to the illiquid part (``nan`` when PWERM values it).
         forfeit_stock: Risk-adjusted unvested equity and units lost by leaving now (USD).
         forfeit: ``forfeit_stock`` spread over the comparison horizon (USD per year).
     """
@@ -166,7 +170,8 @@ def package_value(
 ) -> PackageValue:
     """Value each person's package per year, risk-adjusted (``stay_value``).
 
-    ``equity = G·ratio·P(vest)·(1 − s·f)·(1 − DLOM(σ, T))`` and
+    ``equity = G·ratio·P(vest)·(1 − s·f)·(1 − DLOM(σ, T))`` (or ``G·P(vest)·(1 − s·f)·PWERM``
+    when the terms carry a PWERM value per dollar) and
     ``tender = G·ratio·P(vest)·s·f·(1 − discount)``, where ``s`` is the sellable share and
     ``f`` the pro-rata fill; without tenders ``s = 0`` and ``T`` is the time to liquidity, with
     tenders ``T`` is the wait for the next window (:func:`tender_wait_years`). Synthetic units pay
@@ -213,16 +218,21 @@ def package_value(
             tenure_years,
             equity.time_to_liquidity_years,
         )
-    discount = dlom(equity.dlom_model, equity.sigma, wait, equity.rate)
-    per_dollar = sold * tender_price + (1.0 - sold) * (1.0 - discount)
-    equity_value = at_common * p_vest * (1.0 - sold) * (1.0 - discount)
+    ratio = equity.common_to_preferred
+    if equity.pwerm_per_dollar is None:
+        discount = dlom(equity.dlom_model, equity.sigma, wait, equity.rate)
+        kept = ratio * (1.0 - discount)
+    else:
+        discount = np.full_like(grant, np.nan)
+        kept = np.full_like(grant, equity.pwerm_per_dollar)
+    per_dollar = ratio * sold * tender_price + (1.0 - sold) * kept
+    equity_value = grant * p_vest * (1.0 - sold) * kept
     tender_value = at_common * p_vest * sold * tender_price
     units = np.asarray(synthetic_per_year, dtype=float) * np.ones_like(grant)
     synthetic = units * survival(annual_attrition, synthetic_vest_years)
     unvested = unvested_share(tenure_years, vest_years, cliff_years, vests_per_year)
     forfeit_stock = (
-        grant * np.asarray(vest_years, dtype=float) * unvested * equity.common_to_preferred
-        * per_dollar
+        grant * np.asarray(vest_years, dtype=float) * unvested * per_dollar
         + units * synthetic_vest_years
     )
     return PackageValue(
@@ -241,6 +251,23 @@ def package_value(
 def nominal_package(cash: ArrayLike, grant_per_year: ArrayLike) -> np.ndarray:
     """Headline yearly package a rival multiplies: ``cash + G_pref`` (USD/yr)."""
     return np.asarray(cash, dtype=float) + np.asarray(grant_per_year, dtype=float)
+
+
+def draw_multiples(
+    rng: np.random.Generator, median: float, sigma: float, shape: int | tuple[int, ...]
+) -> np.ndarray:
+    """Draw offer multiples from a lognormal, ``median · exp(sigma · Z)``.
+
+    Args:
+        rng: Random generator (derive it from the scenario seed).
+        median: Median multiple (> 0).
+        sigma: Log-scale spread (≥ 0; 0 gives the median every time).
+        shape: Output shape, e.g. (replications, people).
+
+    Returns:
+        Multiples, the given shape; their mean is ``median · exp(sigma² / 2)``.
+    """
+    return median * np.exp(sigma * rng.standard_normal(shape))
 
 
 def offer_value(
