@@ -101,6 +101,7 @@ def test_compute_command_sums_to_capacity():
     total = sum(p["total"] for p in payload["people"])
     assert total + payload["blue_sky_unallocated"] == pytest.approx(6.0e6)
     assert payload["blue_sky_reserve"] == pytest.approx(0.18 * 6.0e6)
+    assert payload["blue_sky_cost_per_quarter"] == pytest.approx(0.18 * 6.0e6 * 2.0)
     sky = [p["blue_sky"] for p in payload["people"] if p["role"] != "infra_and_data"]
     assert sky == pytest.approx([0.18 * 6.0e6 / 100] * 100)
     person = core(payload)
@@ -144,3 +145,29 @@ def test_value_without_firm_names_the_field(tmp_path):
         result = runner.invoke(app, [command, str(path)])
         assert result.exit_code == 2
         assert "firm: missing" in result.output
+
+
+def test_value_from_a_roster_csv_with_economics_columns(tmp_path):
+    (tmp_path / "people.csv").write_text(
+        "id,role,k.a,cash,equity_grant_per_year,tenure_years\n"
+        "ana,core,0.9,500000,1000000,3\n"
+        "bo,core,0.2,,,\n"
+    )
+    (tmp_path / "lab.yaml").write_text(
+        "name: csv-lab\nseed: 1\nblueprint:\n  components:\n"
+        "    - {id: a, weight: 1, replication_cost: 1, tacit: 0.5}\n"
+        "roster: {csv: people.csv}\n"
+        "pay: {core: {cash: 100000, equity_grant_per_year: 0}}\n"
+        "firm: {valuation: 1.0e9, equity: {time_to_liquidity_years: 4}}\n"
+    )
+    payload = run_json("value", str(tmp_path / "lab.yaml"))
+    ana, bo = payload["people"]
+    assert ana["cash"] == 500000 and bo["cash"] == 100000
+    assert bo["equity"] == 0 and bo["stay_value"] == 100000
+    p_vest = p_vest_by_hand(0.11)
+    assert ana["equity"] == pytest.approx(1e6 * 0.72 * p_vest * (1 - finnerty_by_hand(0.6, 4)))
+    bad = tmp_path / "people.csv"
+    bad.write_text("id,role,k.a,cash\nana,core,0.9,-5\n")
+    result = runner.invoke(app, ["value", str(tmp_path / "lab.yaml")])
+    assert result.exit_code == 2
+    assert "line 2, column cash: -5 is out of range" in result.output

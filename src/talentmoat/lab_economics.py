@@ -71,6 +71,7 @@ class LabCompute:
         capacity: Cluster capacity ``G``.
         directed: Directed part.
         reserve: Blue-sky reserve.
+        reserve_cost: The reserve's cost at ``price_per_gpu_hour`` (USD a quarter).
         unallocated: Reserve nobody asked for (all projects capped).
         team_roles: Role of each team, length T.
         team_hours: Directed hours per team, shape (T,).
@@ -82,6 +83,7 @@ class LabCompute:
     capacity: float
     directed: float
     reserve: float
+    reserve_cost: float
     unallocated: float
     team_roles: tuple[str, ...]
     team_hours: np.ndarray
@@ -247,6 +249,7 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
         capacity=firm.compute.gpu_hours_per_quarter,
         directed=directed,
         reserve=reserve,
+        reserve_cost=reserve * firm.compute.price_per_gpu_hour,
         unallocated=reserve - float(blue_sky.sum()),
         team_roles=tuple(team_roles),
         team_hours=team_hours,
