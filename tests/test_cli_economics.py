@@ -99,7 +99,7 @@ def test_value_table_and_gap_summary(lean_value):
 def test_compute_command_sums_to_capacity():
     payload = run_json("compute", "lean-lab", "--with", "compute")
     total = sum(p["total"] for p in payload["people"])
-    assert total + payload["blue_sky_unallocated"] == pytest.approx(6.0e6)
+    assert total + payload["unallocated"] == pytest.approx(6.0e6)
     assert payload["blue_sky_reserve"] == pytest.approx(0.18 * 6.0e6)
     assert payload["blue_sky_cost_per_quarter"] == pytest.approx(0.18 * 6.0e6 * 2.0)
     sky = [p["blue_sky"] for p in payload["people"] if p["role"] != "infra_and_data"]

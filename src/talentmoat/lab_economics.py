@@ -25,8 +25,8 @@ from talentmoat.compute import (
     classic_fair_share,
     directed_allocation,
     person_access,
+    proportional_share,
     split_capacity,
-    token_allocation,
 )
 from talentmoat.economics import (
     EquityTerms,
@@ -72,7 +72,7 @@ class LabCompute:
         directed: Directed part.
         reserve: Blue-sky reserve.
         reserve_cost: The reserve's cost at ``price_per_gpu_hour`` (USD a quarter).
-        unallocated: Reserve nobody asked for (all projects capped).
+        unallocated: Hours nobody can use (every team's demand and every project's ask met).
         team_roles: Role of each team, length T.
         team_hours: Directed hours per team, shape (T,).
         team_fair_share: Fair-share factor ``2^(−U/S)`` per team, shape (T,).
@@ -244,13 +244,15 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
     team_hours = directed_allocation(
         directed, priorities, shares / shares.sum(), fair, per_person * sizes
     )
-    _, blue_sky = token_allocation(reserve, np.diag(tokens), asks)
+    # each holder bids all tokens on their own project: projects are people (no N × N matrix)
+    blue_sky = proportional_share(reserve, tokens, asks)
+    team_hours = np.asarray(team_hours, dtype=float)
     return LabCompute(
         capacity=firm.compute.gpu_hours_per_quarter,
         directed=directed,
         reserve=reserve,
         reserve_cost=reserve * firm.compute.price_per_gpu_hour,
-        unallocated=reserve - float(blue_sky.sum()),
+        unallocated=firm.compute.gpu_hours_per_quarter - float(team_hours.sum() + blue_sky.sum()),
         team_roles=tuple(team_roles),
         team_hours=team_hours,
         team_fair_share=fair,

@@ -212,7 +212,7 @@ def _compute_payload(lab: Lab, c: LabCompute) -> dict[str, Any]:
         "directed": c.directed,
         "blue_sky_reserve": c.reserve,
         "blue_sky_cost_per_quarter": c.reserve_cost,
-        "blue_sky_unallocated": c.unallocated,
+        "unallocated": c.unallocated,
         "teams": [
             {
                 "role": role,
@@ -262,7 +262,7 @@ def compute(
     console.print(
         f"{lab.scenario.name}: {c.capacity:,.0f} GPU-hours a quarter = directed "
         f"{c.directed:,.0f} + blue-sky {c.reserve:,.0f} (unallocated {c.unallocated:,.0f}; "
-        f"cost {c.reserve_cost:,.0f} USD a quarter)",
+        f"blue-sky cost {c.reserve_cost:,.0f} USD a quarter)",
         highlight=False,
     )
     rivals = payload["rivals"]
