@@ -83,3 +83,10 @@ def test_person_access():
     access = person_access([100, 30], [0, 0, 1], [5, 0, 1])
     assert access.directed.tolist() == [50, 50, 30]
     assert access.total.tolist() == [55, 50, 31]
+
+
+def test_fair_tree_ties_share_a_rank():
+    # three users under the root, two without usage (LF = inf) tie at the top
+    ranks = fair_tree_ranks([-1, -1, -1], [1, 1, 1], [0, 0.5, 0])
+    assert ranks.tolist() == [1.0, pytest.approx(1 / 3), 1.0]
+    assert fair_tree_ranks([-1, -1], [1, 1], [0, 0]).tolist() == [1.0, 1.0]

@@ -149,3 +149,17 @@ def test_exit_scenarios_switch_to_pwerm():
     assert a.package.equity[0] == pytest.approx(2e6 * a.package.p_vest[0] * 0.76032)
     bad = [{**exits[0], "probability": 0.5}, *exits[1:]]
     assert "probabilities sum to 1.25" in errors(firm={"valuation": 1, "equity": {"exits": bad}})
+
+
+def test_fair_tree_option_for_directed_compute():
+    teams = [{"role": "core", "share": 1, "usage": 0.6}, {"role": "eng", "share": 1, "usage": 0.1}]
+    data = {**BASE, "firm": {"valuation": 1e9, "compute": {
+        "gpu_hours_per_quarter": 1000, "teams": teams, "fair_share": "fair_tree"}}}
+    c = lab_compute(load_scenario_text(data), ())
+    # eng has the higher level fairshare (0.5/0.14 > 0.5/0.86): rank 2/2, core 1/2
+    assert c.team_fair_share.tolist() == [0.5, 1.0]
+    assert c.team_hours.tolist() == pytest.approx([1000 / 3, 2000 / 3])
+    classic = {**data, "firm": {**data["firm"], "compute": {**data["firm"]["compute"],
+                                                            "fair_share": "classic"}}}
+    c2 = lab_compute(load_scenario_text(classic), ())
+    assert c2.team_fair_share.tolist() == pytest.approx([2 ** -1.2, 2 ** -0.2])

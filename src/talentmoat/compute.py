@@ -165,7 +165,9 @@ def fair_tree_ranks(parents: ArrayLike, shares: ArrayLike, usage: ArrayLike) -> 
     """Slurm Fair Tree factor of every leaf: ``rank / N_users`` (top user = 1.0).
 
     Siblings are sorted by level fairshare ``LF = S / U`` (shares and usage normalised among
-    siblings; ``LF = ∞`` without usage), descending, and the tree is walked depth first.
+    siblings; ``LF = ∞`` without usage), descending, and the tree is walked depth first. Sibling
+    users with the same level fairshare share the rank of the first of them (Slurm's tie rule
+    for users; ties between sibling accounts are broken by tree order here, not merged).
 
     Args:
         parents: Parent index of each node (``−1`` for the top level), shape (nodes,).
@@ -191,20 +193,26 @@ def fair_tree_ranks(parents: ArrayLike, shares: ArrayLike, usage: ArrayLike) -> 
         u = used[i] / u_total if u_total > 0 else 0.0
         return np.inf if u == 0 else s / u
 
-    order: list[int] = []
+    order: list[tuple[int, bool]] = []  # (leaf, tied with the previous sibling leaf)
 
     def walk(node: int) -> None:
         kids = sorted(children[node], key=level_fairshare, reverse=True)
+        previous: float | None = None
         for k in kids:
+            lf = level_fairshare(k)
             if children[k]:
                 walk(k)
+                previous = None
             else:
-                order.append(k)
+                order.append((k, previous is not None and lf == previous))
+                previous = lf
 
     walk(-1)
     factor = np.full(n, np.nan)
-    for position, leaf in enumerate(order):
-        factor[leaf] = (len(order) - position) / len(order)
+    rank = 0
+    for position, (leaf, tied) in enumerate(order):
+        rank = rank if tied else len(order) - position
+        factor[leaf] = rank / len(order)
     return factor
 
 

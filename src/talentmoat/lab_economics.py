@@ -24,6 +24,7 @@ from talentmoat.compute import (
     Access,
     classic_fair_share,
     directed_allocation,
+    fair_tree_ranks,
     person_access,
     proportional_share,
     split_capacity,
@@ -75,7 +76,8 @@ class LabCompute:
         unallocated: Hours nobody can use (every team's demand and every project's ask met).
         team_roles: Role of each team, length T.
         team_hours: Directed hours per team, shape (T,).
-        team_fair_share: Fair-share factor ``2^(−U/S)`` per team, shape (T,).
+        team_fair_share: Fair-share factor per team (classic ``2^(−U/S)`` or Fair Tree
+            ``rank / N``), shape (T,).
         tokens: Tokens per person, shape (people,).
         access: Hours per person.
     """
@@ -239,8 +241,11 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
         if cp.blue_sky_ask_per_person is not None:
             asks = np.full(len(roles), cp.blue_sky_ask_per_person)
     directed, reserve = split_capacity(firm.compute.gpu_hours_per_quarter, reserve_share)
-    fair = classic_fair_share(np.full(len(team_roles), -1), shares, usage,
-                              total_usage=FULL_USAGE)
+    flat = np.full(len(team_roles), -1)
+    if firm.compute.fair_share == "fair_tree":
+        fair = fair_tree_ranks(flat, shares, usage)
+    else:
+        fair = classic_fair_share(flat, shares, usage, total_usage=FULL_USAGE)
     team_hours = directed_allocation(
         directed, priorities, shares / shares.sum(), fair, per_person * sizes
     )

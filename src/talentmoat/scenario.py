@@ -298,11 +298,15 @@ class FirmCompute(_Strict):
             (assumption).
         teams: Directed-allocation teams; when empty every role is a team with shares in
             proportion to headcount, equal priority, no usage and unlimited demand.
+        fair_share: How the fair-share factor ``F`` of an oversubscribed tier is computed:
+            ``classic`` (default, ``2^(−U/S)`` as in MODEL.md §D) or ``fair_tree`` (Slurm's
+            default since 19.05, refs §4.1/§8: ``rank / N`` by level fairshare ``S/U``).
     """
 
     gpu_hours_per_quarter: float = Field(gt=0.0)
     price_per_gpu_hour: float = Field(default=2.0, ge=0.0)
     teams: list[Team] = Field(default_factory=list)
+    fair_share: Literal["classic", "fair_tree"] = "classic"
 
     @model_validator(mode="after")
     def _roles_once(self) -> FirmCompute:
