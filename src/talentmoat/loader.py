@@ -60,13 +60,23 @@ def _read_text(path: Path, source: str) -> str:
         raise InputError.single(source, "", f"cannot read: {exc.strerror}") from None
 
 
+def read_text_file(path: Path, source: str) -> str:
+    """Read a UTF-8 input file (at most ``MAX_FILE_BYTES``); every failure is an InputError.
+
+    Args:
+        path: The file.
+        source: Its name as the user gave it, for messages.
+    """
+    return _read_text(path, source)
+
+
 def _location(loc: tuple[object, ...]) -> str:
     """Render a pydantic error location as ``a.b[2].c``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in {"beta", "uniform", "constant"} and out:
+        elif part in {"beta", "uniform", "constant", "lognormal"} and out:
             continue  # discriminator tag: not a key the user wrote
         else:
             out += f".{part}" if out else str(part)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from talentmoat.errors import InputError
 from talentmoat.scenario import Beta, Cohort, Constant, Distribution, Uniform
 
 KNOWLEDGE_PREFIX = "k."
+PAY_COLUMNS = ("cash", "equity_grant_per_year", "vest_years", "tenure_years")
+"""Optional per-person economics columns (USD a year, USD a year, years, years); an empty cell
+means the role default (:mod:`talentmoat.compensation`)."""
 MAX_ERRORS = 20
 """At most this many problems are listed for one roster file."""
 
@@ -31,15 +34,22 @@ class Roster:
         roles: Role labels, length N.
         K: Knowledge matrix, shape (N, C), values in [0, 1]; columns follow the blueprint's
             component order.
+        pay: Per-person economics by column name in :data:`PAY_COLUMNS`, each shape (N,),
+            ``nan`` where the source gives nothing (the role default applies).
     """
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
     roles: tuple[str, ...]
     K: np.ndarray
+    pay: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.K.setflags(write=False)
+        for col in PAY_COLUMNS:
+            if col not in self.pay:
+                self.pay[col] = np.full(len(self.ids), np.nan)
+            self.pay[col].setflags(write=False)
 
     @property
     def size(self) -> int:
@@ -50,8 +60,9 @@ class Roster:
 def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
     """Parse a roster CSV.
 
-    Columns: ``id`` (required, unique), optional ``name`` and ``role``, and ``k.<component>`` for
-    every blueprint component (values in [0, 1]).
+    Columns: ``id`` (required, unique), optional ``name`` and ``role``, ``k.<component>`` for
+    every blueprint component (values in [0, 1]), and the optional economics columns
+    :data:`PAY_COLUMNS` (non-negative numbers; ``vest_years`` > 0; empty = role default).
 
     Args:
         text: The file's content.
@@ -70,7 +81,7 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
     header = [h.strip() for h in next(reader)]
     problems: list[tuple[str, str]] = []
 
-    allowed = {"id", "name", "role"} | {KNOWLEDGE_PREFIX + c for c in components}
+    allowed = {"id", "name", "role", *PAY_COLUMNS} | {KNOWLEDGE_PREFIX + c for c in components}
     for col in header:
         if col.startswith(KNOWLEDGE_PREFIX) and col not in allowed:
             problems.append(
@@ -80,7 +91,8 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
             )
         elif col not in allowed:
             problems.append((f"line 1, column {col or '(empty)'}",
-                             "unknown column; expected id, name, role or k.<component>"))
+                             "unknown column; expected id, name, role, k.<component> or "
+                             + ", ".join(PAY_COLUMNS)))
     seen_cols = [h for h in header if h]
     for col in sorted({h for h in seen_cols if seen_cols.count(h) > 1}):
         problems.append((f"line 1, column {col}", "column appears more than once"))
@@ -97,6 +109,8 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
     names: list[str] = []
     roles: list[str] = []
     rows: list[list[float]] = []
+    pay_rows: list[list[float]] = []
+    pay_cols = [c for c in PAY_COLUMNS if c in col_of]
     first_line_of: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
@@ -129,6 +143,7 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
                 problems.append((f"line {line}, column {col}",
                                  f"{cell} is outside [0, 1]"))
             values.append(value)
+        pay_rows.append([_pay_cell(row[col_of[col]], col, line, problems) for col in pay_cols])
         if len(problems) >= MAX_ERRORS:
             break
         ids.append(pid)
@@ -141,7 +156,26 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
         raise InputError.single(source, "", "the roster has a header but no people")
     K = np.asarray(rows, dtype=float).reshape(len(ids), len(components))
     names = [n or i for n, i in zip(names, ids, strict=True)]
-    return Roster(tuple(ids), tuple(names), tuple(roles), K)
+    pay_matrix = np.asarray(pay_rows, dtype=float).reshape(len(ids), len(pay_cols))
+    pay = {col: pay_matrix[:, j].copy() for j, col in enumerate(pay_cols)}
+    return Roster(tuple(ids), tuple(names), tuple(roles), K, pay)
+
+
+def _pay_cell(cell: str, col: str, line: int, problems: list[tuple[str, str]]) -> float:
+    """Parse one economics cell: empty is ``nan`` (role default); problems are appended."""
+    text = cell.strip()
+    if not text:
+        return math.nan
+    try:
+        value = float(text)
+    except ValueError:
+        problems.append((f"line {line}, column {col}", f"'{text}' is not a number"))
+        return math.nan
+    positive = col == "vest_years"
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        bound = "> 0" if positive else ">= 0"
+        problems.append((f"line {line}, column {col}", f"{text} is out of range; expected {bound}"))
+    return value
 
 
 def _draw(dist: Distribution, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -191,4 +225,11 @@ def generate_cohorts(cohorts: list[Cohort], components: list[str], seed: int) ->
         ids.extend(f"{cohort.role}-{k + 1:0{width}d}" for k in range(n))
         roles.extend([cohort.role] * n)
     K = np.vstack(blocks)
-    return Roster(tuple(ids), tuple(ids), tuple(roles), K)
+    pay = {
+        col: np.concatenate(
+            [np.full(c.count, np.nan if getattr(c, col) is None else getattr(c, col))
+             for c in cohorts]
+        )
+        for col in PAY_COLUMNS
+    }
+    return Roster(tuple(ids), tuple(ids), tuple(roles), K, pay)

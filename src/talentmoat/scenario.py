@@ -20,6 +20,15 @@ WEIGHT_TOLERANCE = 1e-6
 
 ComponentId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
+MAX_VEST_YEARS = 10.0
+"""Longest vesting period accepted (years)."""
+
+MAX_TENURE_YEARS = 60.0
+"""Longest tenure accepted (years)."""
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share or probability in [0, 1]."""
+
 
 class _Strict(BaseModel):
     """Base for every section: unknown keys are errors, so a typo never passes silently."""
@@ -136,12 +145,20 @@ class Cohort(_Strict):
         knowledge: Distribution of ``K[i, c]`` per component id; the key ``default`` covers the
             components not named.
         specialties: Optional deep specialisms per person (overrides ``knowledge`` on them).
+        cash: Salary and bonus per person (USD a year); the role default when absent.
+        equity_grant_per_year: Equity granted per year at the preferred price (USD a year).
+        vest_years: Vesting period of a grant (years).
+        tenure_years: Tenure of everyone in the cohort (years).
     """
 
     role: str = Field(min_length=1, max_length=64)
     count: int = Field(ge=1, le=1_000_000)
     knowledge: dict[str, Distribution]
     specialties: Specialties | None = None
+    cash: float | None = Field(default=None, ge=0.0)
+    equity_grant_per_year: float | None = Field(default=None, ge=0.0)
+    vest_years: float | None = Field(default=None, gt=0.0, le=MAX_VEST_YEARS)
+    tenure_years: float | None = Field(default=None, ge=0.0, le=MAX_TENURE_YEARS)
 
 
 class Roster(_Strict):
@@ -189,6 +206,333 @@ class KnowledgeSettings(_Strict):
     plan: Plan = Plan()
 
 
+# --- Economics, compute and behaviour (MODEL.md §C–E; defaults: refs/economics.md §8) ---------
+
+
+class Pay(_Strict):
+    """Default pay of a role (MODEL.md §C); the defaults are the §8 lean-lab core package.
+
+    Attributes:
+        cash: Salary and bonus (USD a year). Default 0.4 M$ (§8, assumption).
+        equity_grant_per_year: Equity granted per year at the preferred price (USD a year).
+            Default 2 M$ (§8, assumption).
+        vest_years: Vesting period (years). Default 4 (§8).
+        tenure_years: Tenure (years). Default 2 (assumption: the tender holding period is served).
+    """
+
+    cash: float = Field(default=4.0e5, ge=0.0)
+    equity_grant_per_year: float = Field(default=2.0e6, ge=0.0)
+    vest_years: float = Field(default=4.0, gt=0.0, le=MAX_VEST_YEARS)
+    tenure_years: float = Field(default=2.0, ge=0.0, le=MAX_TENURE_YEARS)
+
+
+PROBABILITY_TOLERANCE = 1e-6
+"""How far exit-scenario probabilities may sum from 1."""
+
+
+class ExitScenario(_Strict):
+    """One exit scenario for PWERM (refs §1.4, §1.6).
+
+    Attributes:
+        name: Label (e.g. ``ipo``, ``acquired``, ``failed``, ``private``).
+        probability: Chance of this exit, in [0, 1]; all sum to 1.
+        years: Years until it happens.
+        payoff_per_preferred_dollar: What a common share is worth at that exit per dollar of
+            today's preferred price (USD per USD; 0 for a failure).
+    """
+
+    name: str = Field(min_length=1, max_length=64)
+    probability: Share
+    years: float = Field(gt=0.0, le=50.0)
+    payoff_per_preferred_dollar: float = Field(ge=0.0, le=1.0e4)
+
+
+class EquityValuation(_Strict):
+    """How the lab's private equity is valued for an employee (MODEL.md §C).
+
+    Attributes:
+        common_to_preferred: Per-share common/preferred value ratio from the OPM breakpoints.
+            Default 0.72 (refs §1.3, Oracle 3).
+        sigma: Equity volatility per √year. Default 0.6 (§8; range 0.5–0.8).
+        time_to_liquidity_years: Expected wait for an IPO or sale without tenders (years).
+            Default 6 (§1.6, §8; range 4–14).
+        dlom_model: DLOM model: ``finnerty`` (default, §8), ``chaffe``, ``ghaidarov`` or
+            ``longstaff``.
+        risk_free_rate: Risk-free rate per year (Chaffe DLOM). Default 0.04 (refs §1.5 table).
+        cliff_years: Vesting cliff (years). Default 1 (assumption: market practice).
+        vests_per_year: Vesting tranches a year after the cliff. Default 4 (assumption).
+        exits: Exit scenarios; when given, PWERM values the illiquid equity instead of
+            ``common_to_preferred · (1 − DLOM)`` (MODEL.md §C). Base rates: refs §1.6.
+        exit_discount_rate: Annual discount rate ``k`` of the PWERM. Default 0.25 (refs §1.4
+            example; assumption: a venture hurdle rate).
+    """
+
+    common_to_preferred: float = Field(default=0.72, gt=0.0, le=1.0)
+    sigma: float = Field(default=0.6, gt=0.0, le=3.0)
+    time_to_liquidity_years: float = Field(default=6.0, gt=0.0, le=30.0)
+    dlom_model: Literal["finnerty", "chaffe", "ghaidarov", "longstaff"] = "finnerty"
+    risk_free_rate: float = Field(default=0.04, ge=-0.05, le=0.5)
+    cliff_years: float = Field(default=1.0, ge=0.0, le=MAX_VEST_YEARS)
+    vests_per_year: int = Field(default=4, ge=1, le=12)
+    exits: list[ExitScenario] = Field(default_factory=list, max_length=100)
+    exit_discount_rate: float = Field(default=0.25, gt=-1.0, le=5.0)
+
+    @model_validator(mode="after")
+    def _exits_sum_to_one(self) -> EquityValuation:
+        if self.exits:
+            total = sum(e.probability for e in self.exits)
+            if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+                raise ValueError(f"exits: probabilities sum to {total:.6g}; they must sum to 1")
+        return self
+
+
+class Team(_Strict):
+    """A team of the directed compute allocation (MODEL.md §D): everyone with one role.
+
+    Attributes:
+        role: The role whose members form the team.
+        share: Raw fair-share shares (normalised over all teams).
+        priority: Higher priorities are served first.
+        usage: The team's recent (decayed) share of cluster usage, in [0, 1]; enters the
+            fair-share factor ``2^(−U/S)`` when the team's tier is oversubscribed.
+        demand_per_person: GPU-hours a quarter each member can use; unlimited when absent.
+    """
+
+    role: str = Field(min_length=1, max_length=64)
+    share: float = Field(gt=0.0)
+    priority: int = Field(default=0, ge=-1000, le=1000)
+    usage: Share = 0.0
+    demand_per_person: float | None = Field(default=None, ge=0.0)
+
+
+class FirmCompute(_Strict):
+    """The lab's cluster.
+
+    Attributes:
+        gpu_hours_per_quarter: Capacity ``G`` (GPU-hours a quarter).
+        price_per_gpu_hour: Price used to cost compute (USD per GPU-hour). Default 2.0
+            (assumption).
+        teams: Directed-allocation teams; when empty every role is a team with shares in
+            proportion to headcount, equal priority, no usage and unlimited demand.
+        fair_share: How the fair-share factor ``F`` of an oversubscribed tier is computed:
+            ``classic`` (default, ``2^(−U/S)`` as in MODEL.md §D) or ``fair_tree`` (Slurm's
+            default since 19.05, refs §4.1/§8: ``rank / N`` by level fairshare ``S/U``).
+    """
+
+    gpu_hours_per_quarter: float = Field(gt=0.0)
+    price_per_gpu_hour: float = Field(default=2.0, ge=0.0)
+    teams: list[Team] = Field(default_factory=list)
+    fair_share: Literal["classic", "fair_tree"] = "classic"
+
+    @model_validator(mode="after")
+    def _roles_once(self) -> FirmCompute:
+        roles = [t.role for t in self.teams]
+        repeated = sorted({r for r in roles if roles.count(r) > 1})
+        if repeated:
+            raise ValueError(f"teams: each role once; repeated: {', '.join(repeated)}")
+        return self
+
+
+class Firm(_Strict):
+    """The lab as an employer (MODEL.md §C–E).
+
+    Attributes:
+        valuation: Post-money equity value at the latest preferred round (USD).
+        cash: Cash on the balance sheet (USD); reported, and the bound on company-funded tender
+            buybacks when ``policies.liquidity.buyer`` is ``company``.
+        base_attrition: Annual background attrition. Default 0.11 (§8: SignalFire-implied
+            10.6–11.7 %; LinkedIn software 13.2 %).
+        equity: Valuation of the equity.
+        compute: The cluster; compute terms drop out of the move decision when absent.
+        autonomy: Research freedom on a 0–1 scale before blue-sky time and publication policy.
+            Default 0.5 (assumption).
+        publication: Publication policy: ``open``, ``review`` (default) or ``closed``; shifts
+            autonomy by ``behaviour.publication_open_effect`` / ``publication_closed_effect``.
+    """
+
+    valuation: float = Field(gt=0.0)
+    cash: float = Field(default=0.0, ge=0.0)
+    base_attrition: float = Field(default=0.11, ge=0.0, lt=1.0)
+    equity: EquityValuation = EquityValuation()
+    compute: FirmCompute | None = None
+    autonomy: Share = 0.5
+    publication: Literal["open", "review", "closed"] = "review"
+
+
+class LognormalMultiple(_Strict):
+    """Offer multiple drawn from a lognormal: ``median · exp(sigma · Z)``."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0.0, le=1000.0)
+    sigma: float = Field(ge=0.0, le=3.0)
+
+
+class ConstantMultiple(_Strict):
+    """The same offer multiple for everyone."""
+
+    dist: Literal["constant"]
+    value: float = Field(gt=0.0, le=1000.0)
+
+
+OfferMultiple = Annotated[LognormalMultiple | ConstantMultiple, Field(discriminator="dist")]
+
+
+class Rival(_Strict):
+    """A rival that makes offers (MODEL.md §C–E).
+
+    Attributes:
+        name: Unique name.
+        hires_per_quarter: Offers it makes a quarter. Default 1 (assumption).
+        offer_multiple: Multiple of the person's nominal package ``cash + G_pref``. Default
+            lognormal with median 2.5, sigma 0.35 (§8: 2–3× for hyperscalers; assumption for the
+            spread).
+        liquid_share: Share of the offer in cash or public stock, at face. Default 0.9
+            (assumption: a hyperscaler pays salary and liquid RSUs).
+        illiquid_discount: The rival's own discount on the rest. Default 0.24 (Finnerty at
+            σ = 0.6, T = 4; refs §1.5).
+        buyout_share: Share of the person's forfeit the rival buys out. Default 0 (assumption:
+            none unless stated).
+        compute_per_researcher_gpu_hours: ``A_j``, GPU-hours a quarter per researcher; the
+            compute term drops out when absent.
+        autonomy: ``a_j`` on the 0–1 scale; the autonomy term drops out when absent.
+        friction: Relocation, visas, national restrictions, 0–1. Default 0.
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    hires_per_quarter: float = Field(default=1.0, ge=0.0, le=10_000.0)
+    offer_multiple: OfferMultiple = LognormalMultiple(dist="lognormal", median=2.5, sigma=0.35)
+    liquid_share: Share = 0.9
+    illiquid_discount: Share = 0.24
+    buyout_share: Share = 0.0
+    compute_per_researcher_gpu_hours: float | None = Field(default=None, gt=0.0)
+    autonomy: Share | None = None
+    friction: Share = 0.0
+
+
+class Behaviour(_Strict):
+    """Coefficients of the move decision (MODEL.md §E; refs §3.1).
+
+    Attributes:
+        beta_comp: Weight on ``ln(offer_value / stay_value)``. Default 2.5 (quit elasticities
+            2–3, EPI).
+        p_accept_at_parity: P(accept) of an offer at parity on every term; sets ``α``.
+            Default 0.10 (§8).
+        beta_compute: Weight on ``ln(A_j / A_i)``. Default 0.8 (assumption).
+        beta_autonomy: Weight on ``a_j − a_i``. Default 1.5 (assumption).
+        beta_friction: Weight on the rival's friction. Default 1.0 (assumption).
+        comparison_years: Years over which a forfeit (a stock) is spread to compare with yearly
+            pay. Default 4 (assumption: the length of a typical offer package).
+        autonomy_per_blue_sky_share: Autonomy gained per unit of blue-sky share of a person's
+            compute. Default 0.5 (assumption).
+        publication_open_effect: Autonomy shift of an open publication policy. Default +0.1
+            (assumption).
+        publication_closed_effect: Autonomy shift of a closed policy. Default −0.1 (assumption).
+        compute_wanted_gpu_hours: GPU-hours a quarter a researcher wants; a shortfall raises the
+            background hazard. No effect when absent.
+        compute_shortfall_elasticity: Elasticity of the background hazard's survival exponent on
+            ``ln(wanted / A_i)``. Default 0.5 (assumption).
+        autonomy_wanted: Autonomy a researcher wants; no effect when absent.
+        autonomy_shortfall_elasticity: Elasticity on ``wanted − a_i``. Default 1.0 (assumption).
+    """
+
+    beta_comp: float = Field(default=2.5, ge=0.0, le=100.0)
+    p_accept_at_parity: float = Field(default=0.10, gt=0.0, lt=1.0)
+    beta_compute: float = Field(default=0.8, ge=0.0, le=100.0)
+    beta_autonomy: float = Field(default=1.5, ge=0.0, le=100.0)
+    beta_friction: float = Field(default=1.0, ge=0.0, le=100.0)
+    comparison_years: float = Field(default=4.0, gt=0.0, le=30.0)
+    autonomy_per_blue_sky_share: float = Field(default=0.5, ge=0.0, le=10.0)
+    publication_open_effect: float = Field(default=0.1, ge=-1.0, le=1.0)
+    publication_closed_effect: float = Field(default=-0.1, ge=-1.0, le=1.0)
+    compute_wanted_gpu_hours: float | None = Field(default=None, gt=0.0)
+    compute_shortfall_elasticity: float = Field(default=0.5, ge=0.0, le=100.0)
+    autonomy_wanted: Share | None = None
+    autonomy_shortfall_elasticity: float = Field(default=1.0, ge=0.0, le=100.0)
+
+
+class LiquidityPolicy(_Strict):
+    """Tender windows (firewall 2; MODEL.md §C; refs §2).
+
+    Attributes:
+        enabled: Whether the policy is in force.
+        windows_per_year: Tender windows a year. Default 2 (SpaceX ~6-monthly; §8).
+        cap_share_of_vested: Share of each year's vest a holder may sell. Default 0.2 (§8,
+            assumption: 20–25 %).
+        cap_per_person_usd: Absolute cap per person and window (USD); none when absent (OpenAI
+            used $10M a person, §2).
+        holding_years: Tenure before a holder may sell. Default 2 (OpenAI 2024–25, §2).
+        discount: Tender price discount to the internal (common) price. Default 0 (§8: price =
+            last internal value).
+        participation: Share of eligible holders who sell. Default 0.37 (Carta 2021, §2).
+        capacity_per_window_usd: What buyers take per window (USD); when absent buyers take all
+            (no pro-rata).
+        buyer: ``investors`` (default: outside backers buy) or ``company`` (a buyback, bounded by
+            ``firm.cash`` per window as well).
+    """
+
+    enabled: bool = True
+    windows_per_year: int = Field(default=2, ge=1, le=12)
+    cap_share_of_vested: Share = 0.2
+    cap_per_person_usd: float | None = Field(default=None, gt=0.0)
+    holding_years: float = Field(default=2.0, ge=0.0, le=MAX_TENURE_YEARS)
+    discount: Share = 0.0
+    participation: Share = 0.37
+    capacity_per_window_usd: float | None = Field(default=None, ge=0.0)
+    buyer: Literal["investors", "company"] = "investors"
+
+
+class SyntheticEquityPolicy(_Strict):
+    """Synthetic equity / performance units (firewall 2; MODEL.md §C).
+
+    Units pay ``pool · V · metric_hit`` split among eligible people in proportion to their
+    equity grants; unvested units are forfeited on leaving.
+
+    Attributes:
+        enabled: Whether the policy is in force.
+        pool_share_per_year: Pool granted a year as a share of ``firm.valuation``. Default 0.001
+            (assumption).
+        metric_hit: Expected share of the metric target hit, 0–1. Default 0.5 (assumption; the
+            simulation drives it from the retained blueprint).
+        vest_quarters: Quarters until units vest (cliff). Default 8 (assumption).
+        roles: Eligible roles; everyone when empty.
+    """
+
+    enabled: bool = True
+    pool_share_per_year: float = Field(default=0.001, ge=0.0, le=0.5)
+    metric_hit: Share = 0.5
+    vest_quarters: int = Field(default=8, ge=1, le=40)
+    roles: list[str] = Field(default_factory=list)
+
+
+class ComputePolicy(_Strict):
+    """Compute token economy with a blue-sky reserve (firewall 3; MODEL.md §D).
+
+    Attributes:
+        enabled: Whether the policy is in force.
+        reserve_share: Blue-sky share ``b`` of the cluster. Default 0.18 (§8: 15–20 %).
+        tokens: ``equal`` (default) or ``seniority`` (by ``seniority_weights`` per role).
+        seniority_weights: Tokens per person by role under ``seniority`` (1 when not listed).
+        blue_sky_ask_per_person: What one person's blue-sky project asks at most (GPU-hours a
+            quarter); unlimited when absent. Each person bids all tokens on their own project.
+        roles: Roles that receive tokens; everyone when empty.
+    """
+
+    enabled: bool = True
+    reserve_share: Share = 0.18
+    tokens: Literal["equal", "seniority"] = "equal"
+    seniority_weights: dict[str, float] = Field(default_factory=dict)
+    blue_sky_ask_per_person: float | None = Field(default=None, ge=0.0)
+    roles: list[str] = Field(default_factory=list)
+
+
+class Policies(_Strict):
+    """Parameters of the economic firewalls; a policy is off when absent or not enabled."""
+
+    liquidity: LiquidityPolicy | None = None
+    synthetic_equity: SyntheticEquityPolicy | None = None
+    compute: ComputePolicy | None = None
+
+
 class Scenario(_Strict):
     """A whole scenario file.
 
@@ -200,6 +544,12 @@ class Scenario(_Strict):
         blueprint: The weighted components.
         roster: The people.
         knowledge: Parameters of the knowledge measures.
+        pay: Pay defaults by role (key ``default`` for any role not listed); a roster CSV cell
+            or a cohort field wins over them.
+        firm: The lab as an employer (needed by ``value`` and ``compute``).
+        rivals: Rivals that make offers.
+        behaviour: Coefficients of the move decision.
+        policies: Economic firewalls: ``liquidity``, ``synthetic_equity``, ``compute``.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -209,6 +559,11 @@ class Scenario(_Strict):
     blueprint: Blueprint
     roster: Roster
     knowledge: KnowledgeSettings = KnowledgeSettings()
+    pay: dict[str, Pay] = Field(default_factory=dict)
+    firm: Firm | None = None
+    rivals: list[Rival] = Field(default_factory=list, max_length=100)
+    behaviour: Behaviour = Behaviour()
+    policies: Policies = Policies()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -253,4 +608,8 @@ class Scenario(_Strict):
                 f"knowledge.plan.residual ({plan.residual}) must be below "
                 f"knowledge.hold_threshold ({self.knowledge.hold_threshold})"
             )
+        names = [r.name for r in self.rivals]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"rivals: each name once; repeated: {', '.join(repeated)}")
         return self
