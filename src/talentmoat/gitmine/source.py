@@ -55,7 +55,7 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def open_repository(path: str) -> Path:
-    """Check that ``path`` is a non-bare git work tree with at least one commit.
+    """Check that ``path`` is a non-bare, non-shallow git work tree with at least one commit.
 
     Args:
         path: The directory the user named.
@@ -64,7 +64,7 @@ def open_repository(path: str) -> Path:
         The work tree's top-level directory.
 
     Raises:
-        InputError: Not a directory, not a repository, bare, or no commits yet.
+        InputError: Not a directory, not a repository, bare, shallow, or no commits yet.
     """
     where = Path(path)
     if not where.is_dir():
@@ -79,6 +79,10 @@ def open_repository(path: str) -> Path:
     root = Path(top.stdout.strip())
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
         raise InputError.single(path, "", "the repository is empty: it has no commit (no HEAD)")
+    if _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        raise InputError.single(path, "", "a shallow clone: its history is cut off, so every "
+                                "file would look created by the oldest commit's author. Run "
+                                "'git fetch --unshallow' first")
     return root
 
 
