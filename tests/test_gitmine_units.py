@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pathspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from talentmoat.errors import InputError
 from talentmoat.gitmine.identity import IdentityIndex, avelino_key, bot_matcher, casefold_key
 from talentmoat.gitmine.logparse import parse_log, parse_people, unquote_path
-from talentmoat.gitmine.stages import knowledge_matrix
+from talentmoat.gitmine.stages import DEFAULT_EXCLUDE, knowledge_matrix, path_matcher
 from talentmoat.gitmine.truckfactor import (
     avelino_truck_factor,
     best_greedy_truck_factor,
@@ -170,3 +171,22 @@ def test_knowledge_matrix_weights():
     holders = matrix(["1100", "0110"])
     K = knowledge_matrix(holders, np.array([0, 0, 1, -1]), 2, np.array([1.0, 3.0, 2.0, 5.0]))
     np.testing.assert_allclose(K, [[1.0, 0.0], [0.75, 1.0]])
+
+
+PATHS = [
+    "docs/a.md", "src/docs/x.py", "docsx/y.py", "a/tests/t.py", "tests", "test_x.py",
+    "pkg/x_test.py", "README.md", "LICENSE", "LICENSE.txt", "model/net.py", "img/logo.PNG",
+    "img/logo.png", "vendor/lib/a.c", "src/vendor.py", "train/loop.py", "x/train/loop.py",
+    ".github/workflows/ci.yml", "a/.github/x", "w.safetensors", "data/file.tar.gz",
+]
+
+
+@pytest.mark.parametrize("patterns", [
+    list(DEFAULT_EXCLUDE), ["/train/*.py", "docs/"], ["**/x*", "model/"],
+    ["*.py", "!model/*.py", "model/net.py"], ["!*.md"], [],
+])
+def test_path_matcher_agrees_with_pathspec(patterns):
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    matches = path_matcher(patterns)
+    for path in PATHS:
+        assert matches(path) == spec.match_file(path), path

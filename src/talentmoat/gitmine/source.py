@@ -94,15 +94,9 @@ def repository_files(root: Path) -> list[str]:
     return [p for p in result.stdout.split("\0") if p]
 
 
-def expected_commits(root: Path, exclude_paths: tuple[str, ...] = ()) -> int:
-    """Commits the log should contain: ``git rev-list --count --no-merges HEAD -- .``.
-
-    The same pathspec gives the same history simplification as the log command.
-    """
-    result = _git(root, "rev-list", "--count", "--no-merges", "HEAD", *_pathspec(exclude_paths))
-    if result.returncode != 0:
-        raise InputError.single(str(root), "git rev-list", result.stderr.strip()[:300])
-    return int(result.stdout.strip())
+def _rev_list_command(exclude_paths: tuple[str, ...]) -> list[str]:
+    """``git rev-list --count``: the same pathspec gives the same history simplification."""
+    return ["git", "rev-list", "--count", "--no-merges", "HEAD", *_pathspec(exclude_paths)]
 
 
 def check_complete(
@@ -145,13 +139,16 @@ def repository_commits(
         exclude_paths: Literal paths to leave out.
 
     Yields:
-        Commits, newest first. After the last one, the exit status and the commit count are
-        checked (:func:`check_complete`).
+        Commits, newest first. After the last one, the exit status and the commit count (from
+        ``git rev-list --count``, run concurrently) are checked (:func:`check_complete`).
     """
-    expected = expected_commits(root, exclude_paths)
     source = str(root)
     parsed = 0
     with tempfile.TemporaryFile() as err:
+        # the count runs beside the log (a second, cheaper walk of the same history)
+        counter = subprocess.Popen(
+            _rev_list_command(exclude_paths), cwd=root, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
         proc = subprocess.Popen(
             git_log_command(coauthors, exclude_paths), cwd=root, stdout=subprocess.PIPE,
             stderr=err, stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
@@ -166,10 +163,15 @@ def repository_commits(
         finally:
             if not completed:
                 proc.kill()
+                counter.kill()
             proc.stdout.close()
             returncode = proc.wait()
+            counted, _ = counter.communicate()
         err.seek(0)
         stderr = err.read().decode("utf-8", errors="replace")
+    if counter.returncode != 0 or not counted.strip().isdigit():
+        raise InputError.single(source, "git rev-list", "could not count the commits of HEAD")
+    expected = int(counted)
     check_complete(source, parsed, expected, returncode, stderr)
 
 

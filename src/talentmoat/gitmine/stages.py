@@ -15,7 +15,7 @@ re-includes. A file belongs to the first stage (in file order) whose patterns ma
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import yaml
 from talentmoat.errors import InputError
 
 STAGE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 MAX_STAGE_FILE_BYTES = 1024 * 1024
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     # tests
@@ -154,8 +155,22 @@ def load_stage_rules(path: str) -> StageRules:
     return parse_stage_rules(data, path)
 
 
-def _spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+def path_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
+    """A predicate ``matches(path)`` with gitignore semantics for a list of patterns.
+
+    Without ``!`` re-includes, "some pattern matches" is the whole gitignore rule, so the
+    patterns' regular expressions (as ``pathspec`` compiles them) are joined into one; with
+    re-includes the ``pathspec`` spec decides (last matching pattern wins).
+    """
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    active = [p for p in spec.patterns if p.include is not None]
+    if not all(p.include for p in active):
+        return spec.match_file
+    if not active:
+        return lambda path: False
+    joined = re.compile("|".join(
+        "(?:" + _NAMED_GROUP.sub("(?:", p.regex.pattern) + ")" for p in active))
+    return lambda path: joined.search(path) is not None
 
 
 def assign_stages(
@@ -183,11 +198,11 @@ def assign_stages(
     """
     n = len(files)
     if rules is not None and rules.exclude is not None:
-        spec = _spec(rules.exclude)
-        excluded = np.array([spec.match_file(f) for f in files], dtype=bool)
+        matches = path_matcher(rules.exclude)
+        excluded = np.array([matches(f) for f in files], dtype=bool)
     elif default_exclude:
-        spec = _spec(DEFAULT_EXCLUDE)
-        excluded = np.array([spec.match_file(f) for f in files], dtype=bool) | binary
+        matches = path_matcher(DEFAULT_EXCLUDE)
+        excluded = np.array([matches(f) for f in files], dtype=bool) | binary
     else:
         excluded = np.zeros(n, dtype=bool)
     kept = ~excluded
@@ -199,12 +214,13 @@ def assign_stages(
     for s, stage_id in enumerate(stage_ids):
         patterns = rules.stages[stage_id]
         for k, pattern in enumerate(patterns):
-            if not pattern.startswith("!") and not any(_spec([pattern]).match_files(files)):
+            single = path_matcher([pattern])
+            if not pattern.startswith("!") and not any(single(f) for f in files):
                 problems.append((f"stages.{stage_id}[{k}]",
                                  f"pattern '{pattern}' matches no file with history at HEAD"))
-        spec = _spec(patterns)
+        matches = path_matcher(patterns)
         for f, path in enumerate(files):
-            if stage_of[f] == -1 and kept[f] and spec.match_file(path):
+            if stage_of[f] == -1 and kept[f] and matches(path):
                 stage_of[f] = s
     for s, stage_id in enumerate(stage_ids):
         if not problems and not (stage_of == s).any():
