@@ -166,3 +166,30 @@ def test_cli_json_and_table(repo):
         {"name": "alice", "files": 2}, {"name": "dependabot[bot]", "files": 1}]
     table = runner.invoke(app, ["scan", str(repo.path)])
     assert table.exit_code == 0 and "Truck factor" in table.stdout and "alice" in table.stdout
+
+
+def test_mailmap_applied_by_git(make_repo):
+    r = make_repo()
+    r.commit(("Old Nick", "old@x.org"), 1, {"a.py": body("a")})
+    r.commit(("Real Name", "real@x.org"), 2, {"b.py": body("b")})
+    r.commit(("Real Name", "real@x.org"), 3, {".mailmap": "Real Name <real@x.org> <old@x.org>\n"})
+    result = scan(r, mode="default")
+    devs = result.history.developers
+    assert [d.name for d in devs] == ["Real Name"]
+    assert result.authorship.holders.sum() == 3  # a.py, b.py, .mailmap
+
+
+def test_cli_on_exported_reference_history():
+    from test_gitmine_reference import GITLOGS
+
+    if not GITLOGS.is_dir():
+        pytest.skip(f"reference histories not found at {GITLOGS}")
+    out = CliRunner().invoke(app, ["scan", "--log", str(GITLOGS / "DeepSeek-V3.log.gz"),
+                                   "--files", str(GITLOGS / "DeepSeek-V3.files.txt"),
+                                   "--mode", "avelino", "--json"])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.stdout)
+    assert (payload["commits"], payload["files"], payload["developers"]) == (51, 20, 25)
+    assert payload["truck_factor"]["overall"] == {
+        "tf": 1, "authors": [{"name": "stack-heap-overflow", "files": 16}], "coverage": 0.3,
+        "algorithm": "avelino"}

@@ -190,3 +190,21 @@ def test_path_matcher_agrees_with_pathspec(patterns):
     matches = path_matcher(patterns)
     for path in PATHS:
         assert matches(path) == spec.match_file(path), path
+
+
+def test_parser_is_incremental():
+    consumed = 0
+
+    def lines():
+        nonlocal consumed
+        for k in range(10_000):
+            for line in (f"@@commit {k:040x}\t{k}\tA\ta@a\n",
+                         f":000000 100644 {Z} {Z} A\tf{k}.py\n", f"1\t0\tf{k}.py\n"):
+                consumed += 1
+                yield line
+
+    commits = parse_log(lines(), "stream")
+    first = next(commits)
+    assert first.changes[0].path == "f0.py"
+    assert consumed <= 4  # the first commit is out after reading its lines and one header
+    assert sum(1 for _ in commits) == 9_999
