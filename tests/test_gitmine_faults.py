@@ -161,3 +161,7 @@ def test_check_complete_counts():
         check_complete("r", 9, 10, 0, "")
     with pytest.raises(InputError, match="exit status 141 after 3 of 10"):
         check_complete("r", 3, 10, 141, "")
+    with pytest.raises(InputError, match=r"exit status 128 after 3 of \? commits"):
+        check_complete("r", 3, None, 128, "fatal: bad tree")
+    with pytest.raises(InputError, match="could not count"):
+        check_complete("r", 3, None, 0, "")

@@ -100,27 +100,32 @@ def _rev_list_command(exclude_paths: tuple[str, ...]) -> list[str]:
 
 
 def check_complete(
-    source: str, parsed: int, expected: int, returncode: int, stderr: str
+    source: str, parsed: int, expected: int | None, returncode: int, stderr: str
 ) -> None:
     """Refuse a truncated history.
 
     Args:
         source: The repository, for the message.
         parsed: Commits parsed from the log.
-        expected: Commits ``git rev-list --count`` reports.
+        expected: Commits ``git rev-list --count`` reports (None when it failed).
         returncode: Exit status of ``git log``.
         stderr: What ``git log`` wrote on stderr.
 
     Raises:
-        InputError: When git failed or fewer/more commits than expected were parsed.
+        InputError: When git failed, the count failed, or fewer/more commits than expected were
+            parsed.
     """
     detail = " ".join(stderr.strip().splitlines()[-3:])[:400]
     if returncode != 0:
         raise InputError.single(
             source, "git log",
-            f"stopped with exit status {returncode} after {parsed} of {expected} commits"
+            f"stopped with exit status {returncode} after {parsed} of "
+            f"{'?' if expected is None else expected} commits"
             + (f" ({detail})" if detail else "") + f"; the history would be truncated. "
             f"Workaround: {WORKAROUND}")
+    if expected is None:
+        raise InputError.single(source, "git rev-list", "could not count the commits of HEAD, "
+                                "so a complete history cannot be confirmed")
     if parsed != expected:
         raise InputError.single(
             source, "git log",
@@ -169,10 +174,8 @@ def repository_commits(
             counted, _ = counter.communicate()
         err.seek(0)
         stderr = err.read().decode("utf-8", errors="replace")
-    if counter.returncode != 0 or not counted.strip().isdigit():
-        raise InputError.single(source, "git rev-list", "could not count the commits of HEAD")
-    expected = int(counted)
-    check_complete(source, parsed, expected, returncode, stderr)
+    valid = counter.returncode == 0 and counted.strip().isdigit()
+    check_complete(source, parsed, int(counted) if valid else None, returncode, stderr)
 
 
 def log_file_commits(path: str) -> Iterator[Commit]:
