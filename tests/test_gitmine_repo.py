@@ -164,8 +164,9 @@ def test_cli_json_and_table(repo):
     overall = payload["truck_factor"]["overall"]
     assert overall["tf"] == 2 and overall["authors"] == [
         {"name": "alice", "files": 2}, {"name": "dependabot[bot]", "files": 1}]
-    table = runner.invoke(app, ["scan", str(repo.path)])
-    assert table.exit_code == 0 and "Truck factor" in table.stdout and "alice" in table.stdout
+    table = runner.invoke(app, ["scan", str(repo.path), "--mode", "avelino"])
+    assert table.exit_code == 0 and "Truck factor" in table.stdout
+    assert "alice (2), dependabot[bot] (1)" in table.stdout and "K[codebase]" in table.stdout
 
 
 def test_mailmap_applied_by_git(make_repo):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from talentmoat.cli.app import app, console, guarded, print_json
@@ -66,7 +67,8 @@ def _write_atomically(path: str, text: str) -> None:
 def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
     a = result.assignment
     console.print(
-        f"[bold]{source}[/] ({result.options.mode} mode): {result.history.commits} commits, "
+        f"[bold]{escape(source)}[/] ({result.options.mode} mode): "
+        f"{result.history.commits} commits, "
         f"{int(a.kept.sum())} files analysed ({int((~a.kept).sum())} excluded), "
         f"{int(result.active.sum())} developers", highlight=False)
     table = Table(title="Truck factor")
@@ -75,7 +77,7 @@ def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
     for group in (result.overall, *result.stages):
         tf = group.truck_factor
         coverage = "-" if tf.coverage is None else f"{100 * tf.coverage:.1f} %"
-        who = ", ".join(f"{labels[d]} ({n})" for d, n in tf.authors) or "-"
+        who = ", ".join(f"{escape(labels[d])} ({n})" for d, n in tf.authors) or "-"
         table.add_row(group.id, str(group.files), str(tf.tf), coverage, who)
     console.print(table)
     unit = "lines" if result.options.weight_by_lines else "files"
@@ -83,9 +85,9 @@ def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
     holders.add_column("developer")
     holders.add_column("files held")
     for k_id in result.k_ids:
-        holders.add_column(f"K[{k_id}]")
+        holders.add_column(escape(f"K[{k_id}]"))
     for d, n in result.overall.holders:
-        holders.add_row(labels[d], str(n), *(f"{v:.2f}" for v in result.K[d]))
+        holders.add_row(escape(labels[d]), str(n), *(f"{v:.2f}" for v in result.K[d]))
     console.print(holders)
 
 
