@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from talentmoat import __version__
 from talentmoat.cli.app import app, console, guarded, print_json
 from talentmoat.errors import InputError
 from talentmoat.gitmine.identity import DEFAULT_BOT_PATTERN
@@ -129,6 +131,7 @@ def scan(
         "(repeatable), e.g. to step around missing blobs.")] = None,
 ) -> None:
     """Degree of authorship, truck factor per stage and a roster, from git history."""
+    started = time.perf_counter()
     options = ScanOptions(mode=mode.value, decay_days=decay_days, window_days=window_days,
                           bot_pattern=bot_pattern, weight_by_lines=weight is Weight.lines,
                           top=top)
@@ -162,6 +165,9 @@ def scan(
         _write_atomically(roster_out, roster_csv(result, anonymize))
     shown_source = "(anonymized)" if anonymize else source
     if json_out:
-        print_json(to_json(result, anonymize, shown_source))
+        payload = to_json(result, anonymize, shown_source)
+        payload["provenance"] = {"version": __version__,
+                                 "wall_time_s": round(time.perf_counter() - started, 3)}
+        print_json(payload)
     else:
         _print_table(result, person_labels(result, anonymize), shown_source)

@@ -182,8 +182,8 @@ def _attach_numstat(
     if not binary and not (added_text.isdigit() and deleted_text.isdigit()):
         problems.add(line_no, "numstat line is not '<added>\\t<deleted>\\t<path>'")
         return start
-    renamed = " => " in path_text
-    path = None if renamed else unquote_path(path_text)
+    renamed = " => " in path_text  # "old => new" or "dir/{old => new}/f" (or a name with " => ")
+    path = unquote_path(path_text)
     changes = commit.changes
     for k in range(start, len(changes)):
         change = changes[k]
