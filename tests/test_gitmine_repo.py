@@ -80,6 +80,13 @@ def test_universe_is_head_files_with_history(repo):
     assert result.history.commits == 15  # the merge commit is not in the log
 
 
+def test_line_estimates(repo):
+    result = scan(repo, mode="avelino")
+    lines = dict(zip(result.authorship.files, result.authorship.lines, strict=True))
+    # core: 20 + bob, alice, frank + 3 bumps; util: 20 + 3; x.py: Erin's re-add only
+    assert lines == {"core.py": 26, "lib/util.py": 23, "x.py": 5}
+
+
 def test_aliases_merged_by_name_and_by_email(repo):
     result = scan(repo, mode="avelino")
     alice = [d for d in result.history.developers if "Alice Smith" in d.names]

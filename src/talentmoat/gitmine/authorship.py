@@ -101,8 +101,8 @@ class Authorship:
         files: The universe: files at HEAD that have history, in ``git ls-files`` order; F files.
         entries: Per file, the :class:`DoaEntry` of every developer with an event on it.
         holders: Boolean matrix, shape (D, F): developer d holds file f.
-        lines: Net lines (added − deleted over the file's followed history, floored at 0), an
-            estimate of the file's length at HEAD; shape (F,).
+        lines: Net lines (added − deleted since the file's most recent add, over its followed
+            history, floored at 0): an estimate of the file's length at HEAD; shape (F,).
         binary: Whether git saw the file as binary in any event; shape (F,).
     """
 
@@ -239,6 +239,18 @@ def file_entries(
     return tuple(entries)
 
 
+def net_lines(events: Sequence[int], table: EventTable) -> int:
+    """Lines added minus deleted by a file's events since its most recent add (floored at 0).
+
+    Deletions are not events, so counting from the latest (re-)add keeps a deleted and re-added
+    file from carrying its earlier life's lines.
+    """
+    adds = [table.commit[e] for e in events if table.kind[e] == ADD]
+    since = min(adds) if adds else math.inf  # commit indices grow into the past
+    return max(0, sum(table.added[e] - table.deleted[e] for e in events
+                      if table.commit[e] <= since))
+
+
 def compute_authorship(
     files: Sequence[str],
     histories: Sequence[Sequence[int] | None],
@@ -267,7 +279,7 @@ def compute_authorship(
             continue
         kept.append(path)
         entries.append(file_entries(events, table, weights))
-        lines.append(max(0, sum(table.added[e] - table.deleted[e] for e in events)))
+        lines.append(net_lines(events, table))
         binary.append(any(table.binary[e] for e in events))
     holders = np.zeros((n_devs, len(kept)), dtype=bool)
     for f, file_list in enumerate(entries):

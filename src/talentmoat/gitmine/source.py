@@ -50,8 +50,11 @@ def git_log_command(coauthors: bool = False, exclude_paths: tuple[str, ...] = ()
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", check=False)
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                              encoding="utf-8", errors="replace", check=False)
+    except FileNotFoundError:
+        raise InputError.single("git", "", "git is not installed or not on PATH") from None
 
 
 def open_repository(path: str) -> Path:
