@@ -165,3 +165,10 @@ def test_check_complete_counts():
         check_complete("r", 3, None, 128, "fatal: bad tree")
     with pytest.raises(InputError, match="could not count"):
         check_complete("r", 3, None, 0, "")
+
+
+def test_git_missing(make_repo, monkeypatch):
+    repo = make_repo()
+    monkeypatch.setenv("PATH", "")
+    out = run(str(repo.path))
+    assert out.exit_code == 2 and "git is not installed" in out.output

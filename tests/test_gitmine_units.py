@@ -208,3 +208,34 @@ def test_parser_is_incremental():
     assert first.changes[0].path == "f0.py"
     assert consumed <= 4  # the first commit is out after reading its lines and one header
     assert sum(1 for _ in commits) == 9_999
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "Ann", "ANN", "Bo", "Cy"]),
+                          st.sampled_from(["", "a@x", "A@X", "b@x", "c@x"])), min_size=1,
+                max_size=8))
+def test_identity_partition_is_connected_components(signatures):
+    index = IdentityIndex(avelino_key)
+    sids = [index.add(n, e, t) for t, (n, e) in enumerate(signatures)]
+    developer_of, _ = index.resolve()
+
+    def keys(sig):
+        name, email = sig
+        first = "e:" + email.upper() if email else "n:" + name.upper()
+        return {first} | ({"n:" + name.upper()} if name else set())
+
+    # brute force: merge signatures sharing a key until nothing changes
+    groups = [{i} for i in range(len(signatures))]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in itertools.combinations(range(len(groups)), 2):
+            ka = set().union(*(keys(signatures[i]) for i in groups[a]))
+            kb = set().union(*(keys(signatures[i]) for i in groups[b]))
+            if ka & kb:
+                groups[a] |= groups.pop(b)
+                changed = True
+                break
+    for group in groups:
+        assert len({developer_of[sids[i]] for i in group}) == 1
+    assert len(set(developer_of)) == len(groups)
