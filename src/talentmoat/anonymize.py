@@ -15,7 +15,7 @@ def pseudonym(value: str, salt: str, prefix: str = "person") -> str:
         prefix: Readable prefix of the pseudonym.
 
     Returns:
-        ``<prefix>-<8 hex digits>``.
+        ``<prefix>-<10 hex digits>``.
     """
     digest = hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()
-    return f"{prefix}-{digest[:8]}"
+    return f"{prefix}-{digest[:10]}"

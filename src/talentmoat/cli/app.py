@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from talentmoat.errors import InputError
 
@@ -40,7 +41,9 @@ def guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            err_console.print(f"[bold red]error[/] {exc.render()}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error[/] {escape(exc.render())}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(code=2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -1,0 +1,173 @@
+"""The ``scan`` command: degree of authorship, truck factors and a roster from git history."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from talentmoat import __version__
+from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.errors import InputError
+from talentmoat.gitmine.identity import DEFAULT_BOT_PATTERN
+from talentmoat.gitmine.scan import (
+    ScanOptions,
+    ScanResult,
+    analyse,
+    collect_history,
+    person_labels,
+    roster_csv,
+    to_json,
+    validate_options,
+)
+from talentmoat.gitmine.source import (
+    log_file_commits,
+    open_repository,
+    read_file_list,
+    repository_commits,
+    repository_files,
+)
+from talentmoat.gitmine.stages import load_stage_rules
+
+
+class ScanMode(StrEnum):
+    """How authorship and the truck factor are computed."""
+
+    default = "default"
+    avelino = "avelino"
+
+
+class Weight(StrEnum):
+    """What a stage's share of files counts."""
+
+    files = "files"
+    lines = "lines"
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise InputError.single(path, "", "the folder does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".csv", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
+    a = result.assignment
+    console.print(
+        f"[bold]{escape(source)}[/] ({result.options.mode} mode): "
+        f"{result.history.commits} commits, "
+        f"{int(a.kept.sum())} files analysed ({int((~a.kept).sum())} excluded), "
+        f"{int(result.active.sum())} developers", highlight=False)
+    table = Table(title="Truck factor")
+    for column in ("scope", "files", "TF", "coverage left", "truck-factor developers (files)"):
+        table.add_column(column)
+    for group in (result.overall, *result.stages):
+        tf = group.truck_factor
+        coverage = "-" if tf.coverage is None else f"{100 * tf.coverage:.1f} %"
+        who = ", ".join(f"{escape(labels[d])} ({n})" for d, n in tf.authors) or "-"
+        table.add_row(group.id, str(group.files), str(tf.tf), coverage, who)
+    console.print(table)
+    unit = "lines" if result.options.weight_by_lines else "files"
+    holders = Table(title=f"Top holders (K = share of the stage's {unit} held)")
+    holders.add_column("developer")
+    holders.add_column("files held")
+    for k_id in result.k_ids:
+        holders.add_column(escape(f"K[{k_id}]"))
+    for d, n in result.overall.holders:
+        holders.add_row(escape(labels[d]), str(n), *(f"{v:.2f}" for v in result.K[d]))
+    console.print(holders)
+
+
+@app.command()
+@guarded
+def scan(
+    path: Annotated[str | None, typer.Argument(help="A git repository (work tree).")] = None,
+    log: Annotated[str | None, typer.Option(
+        "--log", help="An exported history (.log or .log.gz) instead of a repository.")] = None,
+    files: Annotated[str | None, typer.Option(
+        "--files", help="With --log: the git ls-files listing at HEAD.")] = None,
+    mode: Annotated[ScanMode, typer.Option(
+        help="avelino: bit-compatible with Avelino et al.'s tool; default: improved.")]
+        = ScanMode.default,
+    stages: Annotated[str | None, typer.Option(
+        "--stages", help="YAML stage rules: stages: {<id>: [<pattern>, …]}, exclude: […].")]
+        = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    roster_out: Annotated[str | None, typer.Option(
+        "--roster-out", help="Write a roster CSV (id, name, k.<stage>).")] = None,
+    anonymize: Annotated[bool, typer.Option(
+        "--anonymize", help="Replace names and e-mails with stable pseudonyms everywhere.")]
+        = False,
+    decay_days: Annotated[float | None, typer.Option(
+        "--decay-days", help="Default mode: weigh commits by exp(-age/DAYS).")] = None,
+    window_days: Annotated[float | None, typer.Option(
+        "--window-days", help="Default mode: only commits of the last DAYS days.")] = None,
+    bot_pattern: Annotated[str, typer.Option(
+        "--bot-pattern", help="Default mode: regex on 'name <email>' marking bots ('' keeps "
+        "bots).")] = DEFAULT_BOT_PATTERN,
+    coauthors: Annotated[bool, typer.Option(
+        "--coauthors/--no-coauthors", help="Default mode, repository scans: credit "
+        "Co-authored-by trailers.")] = True,
+    weight: Annotated[Weight, typer.Option(help="K counts files or (estimated) lines.")]
+        = Weight.files,
+    top: Annotated[int, typer.Option(help="Top holders reported per stage.")] = 5,
+    exclude_path: Annotated[list[str] | None, typer.Option(
+        "--exclude-path", help="Repository scans: leave this literal path out of the history "
+        "(repeatable), e.g. to step around missing blobs.")] = None,
+) -> None:
+    """Degree of authorship, truck factor per stage and a roster, from git history."""
+    started = time.perf_counter()
+    options = ScanOptions(mode=mode.value, decay_days=decay_days, window_days=window_days,
+                          bot_pattern=bot_pattern, weight_by_lines=weight is Weight.lines,
+                          top=top)
+    validate_options(options)
+    if (path is None) == (log is None):
+        raise InputError.single("arguments", "", "give either a repository PATH or --log FILE "
+                                "(with --files FILE), not both or neither")
+    rules = load_stage_rules(stages) if stages else None
+    if log is not None:
+        if exclude_path:
+            raise InputError.single("arguments", "--exclude-path", "only goes with a repository "
+                                    "PATH (export the log without those paths instead)")
+        if files is None:
+            raise InputError.single("arguments", "--files", "--log needs --files (the git "
+                                    "ls-files listing at HEAD)")
+        source = log
+        head_files = read_file_list(files)
+        commits = log_file_commits(log)
+    else:
+        if files is not None:
+            raise InputError.single("arguments", "--files", "--files only goes with --log")
+        assert path is not None
+        root = open_repository(path)
+        source = str(root)
+        head_files = repository_files(root)
+        commits = repository_commits(root, coauthors and mode is ScanMode.default,
+                                     tuple(exclude_path or ()))
+    history = collect_history(commits, options, source)
+    result = analyse(history, head_files, rules, options)
+    if roster_out:
+        _write_atomically(roster_out, roster_csv(result, anonymize))
+    shown_source = "(anonymized)" if anonymize else source
+    if json_out:
+        payload = to_json(result, anonymize, shown_source)
+        payload["provenance"] = {"version": __version__,
+                                 "wall_time_s": round(time.perf_counter() - started, 3)}
+        print_json(payload)
+    else:
+        _print_table(result, person_labels(result, anonymize), shown_source)
