@@ -108,11 +108,6 @@ def test_plan_rejects_an_unknown_org_component():
     assert result.exit_code == 2 and "secret_sauce" in result.stderr
 
 
-def test_run_without_arguments_prints_the_lean_lab_report():
-    result = runner.invoke(app, ["run"])
-    assert result.exit_code == 0, result.output
-    assert "lean-lab: 150 people" in result.stdout
-    assert "Truck factor" in result.stdout and "Compartmentalization plan" in result.stdout
 
 
 def test_bundled_scenarios_validate_and_generate_deterministically():

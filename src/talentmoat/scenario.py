@@ -333,6 +333,23 @@ class FirmCompute(_Strict):
         return self
 
 
+class Moat(_Strict):
+    """The split of the lab's value (MODEL.md §G): ``V_t = V_0 (φ_fin + φ_int · lead_t / lead_0)``.
+
+    Attributes:
+        financial: ``φ_fin``, the share of value held by capital and compute; the rest,
+            ``φ_int = 1 − φ_fin``, rides on the blueprint lead. Default 0.25: a lean lab whose
+            moat is intellectual (design brief; assumption).
+    """
+
+    financial: Share = 0.25
+
+    @property
+    def intellectual(self) -> float:
+        """``φ_int = 1 − φ_fin``."""
+        return 1.0 - self.financial
+
+
 class Firm(_Strict):
     """The lab as an employer (MODEL.md §C–E).
 
@@ -348,6 +365,14 @@ class Firm(_Strict):
             Default 0.5 (assumption).
         publication: Publication policy: ``open``, ``review`` (default) or ``closed``; shifts
             autonomy by ``behaviour.publication_open_effect`` / ``publication_closed_effect``.
+        moat: How the lab's value splits into a financial and an intellectual moat (MODEL.md §G).
+        backfill_quarters: Quarters until a leaver's seat is refilled. Default 3 (assumption).
+        learning_rate: ``η``, the share of the gap to the role's level a newcomer closes each
+            quarter. Default 0.15 (assumption).
+        newcomer_knowledge: ``K_new``, a newcomer's knowledge of every component on arrival
+            (capped at the seat's level). Default 0.05 (assumption).
+        visibility: Visibility to rivals by role (key ``default`` for roles not listed); the
+            chance a rival targets a person is ``∝ visibility · B({i})^θ``. Default 1.
     """
 
     valuation: float = Field(gt=0.0)
@@ -357,6 +382,18 @@ class Firm(_Strict):
     compute: FirmCompute | None = None
     autonomy: Share = 0.5
     publication: Literal["open", "review", "closed"] = "review"
+    moat: Moat = Moat()
+    backfill_quarters: int = Field(default=3, ge=0, le=400)
+    learning_rate: Share = 0.15
+    newcomer_knowledge: Share = 0.05
+    visibility: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _positive_visibility(self) -> Firm:
+        bad = sorted(role for role, v in self.visibility.items() if not v > 0)
+        if bad:
+            raise ValueError(f"firm.visibility must be > 0; not so for {', '.join(bad)}")
+        return self
 
 
 class LognormalMultiple(_Strict):
@@ -396,6 +433,14 @@ class Rival(_Strict):
             compute term drops out when absent.
         autonomy: ``a_j`` on the 0–1 scale; the autonomy term drops out when absent.
         friction: Relocation, visas, national restrictions, 0–1. Default 0.
+        targeting_exponent: ``θ``: how sharply it aims at the people holding most (a person is
+            targeted ``∝ visibility · B({i})^θ``). Default 1.5 (assumption).
+        rebuild_rate_per_quarter: R&D dollars a quarter it spends rebuilding the blueprint
+            itself. Default 0.
+        rebuild_focus: How it splits that spend over components (shares by component id,
+            normalised); default: in proportion to the components' weights.
+        initial_coverage: Its own coverage ``own[j, c]`` of each component at the start, in
+            [0, 1]: one number for all, or a map by component id (missing ones 0). Default 0.
     """
 
     name: str = Field(min_length=1, max_length=100)
@@ -407,6 +452,10 @@ class Rival(_Strict):
     compute_per_researcher_gpu_hours: float | None = Field(default=None, gt=0.0)
     autonomy: Share | None = None
     friction: Share = 0.0
+    targeting_exponent: float = Field(default=1.5, ge=0.0, le=20.0)
+    rebuild_rate_per_quarter: float = Field(default=0.0, ge=0.0)
+    rebuild_focus: dict[str, float] = Field(default_factory=dict)
+    initial_coverage: Share | dict[str, Share] = 0.0
 
 
 class Behaviour(_Strict):
@@ -525,12 +574,63 @@ class ComputePolicy(_Strict):
     roles: list[str] = Field(default_factory=list)
 
 
+class CompartmentalizePolicy(_Strict):
+    """Firewall 1 in the simulation: the compartmentalization plan of ``knowledge.plan``.
+
+    Attributes:
+        overhead_share: Coordination overhead, as a share of the cash pay of every seat that
+            loses deep access, a year. Default 0.05 (assumption).
+    """
+
+    overhead_share: Share = 0.05
+
+
+class RetentionGrantPolicy(_Strict):
+    """Counter-offers: the lab raises the package to close part of an offer's gap.
+
+    Attributes:
+        match_share: Share of the gap ``offer_value − stay_value`` the lab adds. Default 0.5.
+        max_per_person_usd: Cap on one counter-offer (USD a year). Default none.
+        roles: Roles eligible (empty: everyone).
+        grant_years: Years of the raised package the lab commits to (its cost when the person
+            stays). Default 1.
+    """
+
+    match_share: Share = 0.5
+    max_per_person_usd: float | None = Field(default=None, gt=0.0)
+    roles: list[str] = Field(default_factory=list)
+    grant_years: float = Field(default=1.0, gt=0.0, le=10.0)
+
+
 class Policies(_Strict):
     """Parameters of the economic firewalls; a policy is off when absent or not enabled."""
 
     liquidity: LiquidityPolicy | None = None
     synthetic_equity: SyntheticEquityPolicy | None = None
     compute: ComputePolicy | None = None
+    compartmentalize: CompartmentalizePolicy | None = None
+    retention_grant: RetentionGrantPolicy | None = None
+
+
+STRATEGY_POLICIES = ("liquidity", "synthetic_equity", "compute", "compartmentalize",
+                     "retention_grant")
+"""Policies a strategy may name."""
+
+
+class Simulation(_Strict):
+    """Defaults of ``talentmoat simulate`` and ``compare`` (MODEL.md §G–H).
+
+    Attributes:
+        quarters: Horizon ``T`` in quarters. Default 16.
+        replications: Monte Carlo replications ``R``. Default 200.
+        baseline: Name of the strategy the others are compared with. Default ``baseline``.
+        chunk: Replications per chunk (memory bound; results do not depend on it).
+    """
+
+    quarters: int = Field(default=16, ge=1, le=400)
+    replications: int = Field(default=200, ge=1, le=1_000_000)
+    baseline: str = "baseline"
+    chunk: int = Field(default=50, ge=1, le=100_000)
 
 
 class Scenario(_Strict):
@@ -564,6 +664,8 @@ class Scenario(_Strict):
     rivals: list[Rival] = Field(default_factory=list, max_length=100)
     behaviour: Behaviour = Behaviour()
     policies: Policies = Policies()
+    strategies: dict[str, list[str]] = Field(default_factory=lambda: {"baseline": []})
+    simulation: Simulation = Simulation()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -612,4 +714,25 @@ class Scenario(_Strict):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"rivals: each name once; repeated: {', '.join(repeated)}")
+        for n, rival in enumerate(self.rivals):
+            named = set(rival.rebuild_focus)
+            if isinstance(rival.initial_coverage, dict):
+                named |= set(rival.initial_coverage)
+            unknown = sorted(named - known)
+            if unknown:
+                raise ValueError(f"rivals[{n}]: unknown component(s) {', '.join(unknown)}")
+            if any(v < 0 for v in rival.rebuild_focus.values()):
+                raise ValueError(f"rivals[{n}].rebuild_focus: shares must be ≥ 0")
+        for name, policies in self.strategies.items():
+            unknown = sorted(set(policies) - set(STRATEGY_POLICIES))
+            if unknown:
+                raise ValueError(
+                    f"strategies.{name}: unknown policy {', '.join(unknown)}; "
+                    f"known: {', '.join(STRATEGY_POLICIES)}"
+                )
+        if self.simulation.baseline not in self.strategies:
+            raise ValueError(
+                f"simulation.baseline: '{self.simulation.baseline}' is not one of the strategies "
+                f"({', '.join(self.strategies)})"
+            )
         return self

@@ -28,6 +28,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(soft_wrap=True)
+if not console.is_terminal:  # piped or captured output: do not squeeze tables into 80 columns
+    console.width = 160
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,4 +1,4 @@
-"""Commands about scenarios and the knowledge map: validate, knowledge, plan and run."""
+"""Commands about scenarios and the knowledge map: validate, knowledge and plan."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def _provenance(lab: Lab) -> dict[str, Any]:
     }
 
 
-def _summarize(lab: Lab, k: int) -> KnowledgeSummary:
+def knowledge_summary(lab: Lab, k: int) -> KnowledgeSummary:
+    """The knowledge report of a scenario's roster."""
     bp, ks = lab.scenario.blueprint, lab.scenario.knowledge
     return summarize(
         lab.roster.K, bp.weights, bp.replication_costs, bp.tacit,
@@ -181,7 +182,7 @@ def knowledge(
 ) -> None:
     """Who holds the blueprint: key people, truck factor and poach-k exposure."""
     lab = load_scenario(scenario)
-    summary = _summarize(lab, k)
+    summary = knowledge_summary(lab, k)
     people = People(lab, anonymize)
     if json:
         print_json(knowledge_payload(lab, summary, people, top))
@@ -340,20 +341,3 @@ def plan(
         print_json(payload)
     else:
         print_plan(payload)
-
-
-@app.command()
-@guarded
-def run(
-    scenario: Annotated[
-        str, typer.Argument(help="Scenario file or bundled name.")
-    ] = DEFAULT_SCENARIO,
-    anonymize: AnonOpt = False,
-) -> None:
-    """The main job: the knowledge report and the compartmentalization plan of a scenario."""
-    lab = load_scenario(scenario)
-    people = People(lab, anonymize)
-    print_knowledge(lab, _summarize(lab, PLAN_K), people, top=10)
-    console.print()
-    result, params = _make_plan(lab, None, None, None, None)
-    print_plan(plan_payload(lab, result, params, people))

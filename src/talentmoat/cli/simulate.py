@@ -1,0 +1,210 @@
+"""Commands that run the simulation: ``simulate``, ``compare`` and the main job ``run``."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from talentmoat.cli.app import app, console, err_console, guarded, print_json
+from talentmoat.cli.knowledge import (
+    DEFAULT_SCENARIO,
+    PLAN_K,
+    AnonOpt,
+    JsonOpt,
+    People,
+    ScenarioArg,
+    knowledge_summary,
+    print_knowledge,
+)
+from talentmoat.loader import Lab, load_scenario
+from talentmoat.sim import SimulationResult, simulate
+from talentmoat.sim.results import compare as compare_strategies
+from talentmoat.sim.results import summarize_strategy
+from talentmoat.sim.store import write_results
+
+StrategyOpt = Annotated[
+    list[str] | None,
+    typer.Option("--strategy", "-s", help="Strategy to run (repeat; default: all). The "
+                 "baseline is always included."),
+]
+RepsOpt = Annotated[int | None, typer.Option("--reps", min=1, help="Replications R.")]
+QuartersOpt = Annotated[int | None, typer.Option("--quarters", min=1, max=400,
+                                                 help="Horizon T in quarters.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Root seed.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Results directory.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=64,
+                                         help="Worker processes for chunks.")]
+
+RESULTS_ROOT = Path("talentmoat-results")
+
+
+@contextmanager
+def _progress(enabled: bool):
+    """A progress bar on stderr over replications (no bar when disabled)."""
+    if not enabled:
+        yield None
+        return
+    with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("reps", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int | None,
+         seed: int | None, workers: int, show_progress: bool) -> SimulationResult:
+    with _progress(show_progress) as update:
+        return simulate(lab, strategies, replications=reps, quarters=quarters, seed=seed,
+                        workers=workers, progress=update)
+
+
+def _payload(result: SimulationResult, out: Path | None) -> dict[str, Any]:
+    return {
+        "provenance": result.provenance,
+        "rivals": list(result.rivals),
+        "lead0": result.lead0,
+        "strategies": {name: summarize_strategy(result, name) for name in result.strategies},
+        "comparison": compare_strategies(result),
+        "out": None if out is None else str(out),
+    }
+
+
+def _save(lab: Lab, result: SimulationResult, out: Path | None) -> tuple[Path, dict[str, Any]]:
+    target = out if out is not None else RESULTS_ROOT / lab.scenario.name
+    payload = _payload(result, target)
+    write_results(target, result, payload)
+    return target, payload
+
+
+def _bn(usd: float) -> str:
+    return f"${usd / 1e9:,.2f}B"
+
+
+def _mn(usd: float) -> str:
+    return f"${usd / 1e6:,.1f}M"
+
+
+def print_strategies(payload: dict[str, Any]) -> None:
+    """One row per strategy: value, lead, parity, departures, cost."""
+    p = payload["provenance"]
+    table = Table(title=f"{p['scenario']}: {p['replications']} replications × {p['quarters']} "
+                  "quarters (mean, with 5–95 % range)", title_justify="left")
+    for col in ("strategy", "value at end", "lead at end", "P(parity)", "to rivals",
+                "background", "policy cost", "tender cash"):
+        table.add_column(col, justify="left" if col == "strategy" else "right")
+    for name, s in payload["strategies"].items():
+        value = s["by_quarter"]["value"]
+        gap = s["by_quarter"]["lead"]
+        t = s["totals"]
+        table.add_row(
+            name,
+            f"{_bn(value['mean'][-1])} ({_bn(value['p5'][-1])}–{_bn(value['p95'][-1])})",
+            f"{gap['mean'][-1]:+.3f}",
+            f"{s['p_parity_by_quarter']['any'][-1]:.0%}",
+            f"{sum(t['departures_by_rival'].values()):.1f}",
+            f"{t['departures_background']:.1f}",
+            _mn(t["policy_cost"]),
+            _mn(t["tender_cash"]),
+        )
+    console.print(table)
+
+
+def print_comparison(payload: dict[str, Any]) -> None:
+    """The ranked paired comparison against the baseline."""
+    rows = payload["comparison"]
+    if not rows:
+        return
+    base = next(iter(payload["strategies"]))
+    table = Table(title=f"Against '{base}' on the same draws (paired mean [95 % CI]), ranked by "
+                  "value retained per dollar", title_justify="left")
+    for col in ("rank", "strategy", "Δ mean value", "Δ departures", "Δ P(parity)",
+                "policy cost", "value per $"):
+        table.add_column(col, justify="left" if col == "strategy" else "right")
+    for k, row in enumerate(rows, start=1):
+        dv, dd = row["delta_value_mean"], row["delta_departures"]
+        ratio = row["value_per_dollar"]
+        table.add_row(
+            str(k), row["strategy"],
+            f"{_bn(dv['mean'])} [{_bn(dv['low'])}, {_bn(dv['high'])}]",
+            f"{dd['mean']:+.1f} [{dd['low']:+.1f}, {dd['high']:+.1f}]",
+            f"{row['delta_p_parity']:+.0%}",
+            _mn(row["policy_cost"]["mean"]),
+            "free" if ratio == float("inf") else ("—" if ratio != ratio else f"{ratio:,.0f}"),
+        )
+    console.print(table)
+
+
+@app.command(name="simulate")
+@guarded
+def simulate_command(
+    scenario: ScenarioArg,
+    strategy: StrategyOpt = None,
+    reps: RepsOpt = None,
+    quarters: QuartersOpt = None,
+    seed: SeedOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = 1,
+    json: JsonOpt = False,
+) -> None:
+    """Simulate quarters of offers, moves and rivals catching up; write results to --out."""
+    lab = load_scenario(scenario)
+    result = _run(lab, strategy, reps, quarters, seed, workers, not json)
+    target, payload = _save(lab, result, out)
+    if json:
+        print_json(payload)
+    else:
+        print_strategies(payload)
+        console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+
+
+@app.command()
+@guarded
+def compare(
+    scenario: ScenarioArg,
+    strategy: StrategyOpt = None,
+    reps: RepsOpt = None,
+    quarters: QuartersOpt = None,
+    seed: SeedOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = 1,
+    json: JsonOpt = False,
+) -> None:
+    """Compare strategies with the baseline on common random numbers (paired 95 % CIs)."""
+    lab = load_scenario(scenario)
+    result = _run(lab, strategy, reps, quarters, seed, workers, not json)
+    target, payload = _save(lab, result, out)
+    if json:
+        print_json(payload)
+    else:
+        print_strategies(payload)
+        print_comparison(payload)
+        console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario file or bundled name.")
+    ] = DEFAULT_SCENARIO,
+    out: OutOpt = None,
+    workers: WorkersOpt = 1,
+    anonymize: AnonOpt = False,
+) -> None:
+    """The main job: the knowledge report, then every strategy against the baseline."""
+    lab = load_scenario(scenario)
+    print_knowledge(lab, knowledge_summary(lab, PLAN_K), People(lab, anonymize), top=10)
+    console.print()
+    result = _run(lab, None, None, None, None, workers, True)
+    target, payload = _save(lab, result, out)
+    print_strategies(payload)
+    print_comparison(payload)
+    console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")

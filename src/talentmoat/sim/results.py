@@ -1,0 +1,155 @@
+"""Summaries of a simulation and the paired comparison of strategies (MODEL.md §H).
+
+Pure functions of a :class:`~talentmoat.sim.runner.SimulationResult`: percentiles by quarter,
+retention curves, the chance a rival has reached parity by each quarter, time to parity, costs,
+and each strategy's paired difference from the baseline on common random numbers with a 95 %
+confidence interval.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from talentmoat.sim.engine import Trajectories
+from talentmoat.sim.runner import SimulationResult
+
+PERCENTILES = (5, 50, 95)
+CONFIDENCE = 0.95
+
+
+def lead(tr: Trajectories) -> np.ndarray:
+    """Blueprint lead over the strongest rival, shape (R, T)."""
+    if tr.b_rival.shape[-1] == 0:
+        return tr.b_lab.copy()
+    return tr.b_lab - tr.b_rival.max(axis=-1)
+
+
+def parity_quarter(tr: Trajectories) -> np.ndarray:
+    """First quarter (1-based) in which some rival's share reaches the lab's, else 0; (R,)."""
+    reached = lead(tr) <= 0
+    first = reached.argmax(axis=1) + 1
+    return np.where(reached.any(axis=1), first, 0)
+
+
+def _band(x: np.ndarray) -> dict[str, list[float]]:
+    """Mean and percentiles over replications (axis 0) of an (R, T) array."""
+    p = np.percentile(x, PERCENTILES, axis=0)
+    return {"mean": x.mean(axis=0).tolist(),
+            **{f"p{q}": p[k].tolist() for k, q in enumerate(PERCENTILES)}}
+
+
+def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
+    """Summary of one strategy: bands by quarter, retention, parity, totals."""
+    tr = result.trajectories[name]
+    reps = tr.b_lab.shape[0]
+    gap = lead(tr)
+    par = parity_quarter(tr)
+    reached_by = [(lead(tr)[:, : t + 1] <= 0).any(axis=1).mean() for t in range(gap.shape[1])]
+    per_rival = {
+        rival: [(tr.b_rival[:, : t + 1, j] >= tr.b_lab[:, : t + 1]).any(axis=1).mean()
+                for t in range(gap.shape[1])]
+        for j, rival in enumerate(result.rivals)
+    }
+    headcount = tr.headcount.sum(axis=-1)
+    by_role = tr.headcount.mean(axis=0) / np.maximum(result.initial_headcount, 1)
+    departures = tr.departures.sum(axis=1).mean(axis=0)
+    return {
+        "policies": result.provenance["strategies"][name],  # type: ignore[index]
+        "by_quarter": {
+            "b_lab": _band(tr.b_lab),
+            "b_strongest_rival": _band(tr.b_rival.max(axis=-1)) if result.rivals else None,
+            "lead": _band(gap),
+            "value": _band(tr.value),
+            "headcount": _band(headcount),
+            "cumulative_departures": _band(tr.departures.sum(axis=-1).cumsum(axis=1)),
+            "cumulative_cost": _band(tr.cost.cumsum(axis=1)),
+        },
+        "retention_curve": tr.retained.mean(axis=0).tolist(),
+        "headcount_share_by_role": {role: by_role[:, k].tolist()
+                                    for k, role in enumerate(result.roles)},
+        "p_parity_by_quarter": {"any": reached_by, **per_rival},
+        "time_to_parity": {
+            "reached_share": float((par > 0).mean()),
+            "median_quarter_if_reached": float(np.median(par[par > 0])) if (par > 0).any()
+            else None,
+        },
+        "totals": {
+            "departures_by_rival": dict(zip(result.rivals, departures[:-1].tolist(),
+                                            strict=True)),
+            "departures_background": float(departures[-1]),
+            "policy_cost": float(tr.cost.sum(axis=1).mean()),
+            "tender_cash": float(tr.tender_cash.sum(axis=1).mean()),
+            "bypassed_rd_end": dict(zip(result.rivals, tr.bypassed_rd[:, -1].mean(axis=0)
+                                        .tolist(), strict=True)),
+            "value_end": float(tr.value[:, -1].mean()),
+            "value_mean_over_horizon": float(tr.value.mean()),
+            "lead_end": float(gap[:, -1].mean()),
+        },
+        "replications": reps,
+    }
+
+
+def paired(diff: np.ndarray) -> dict[str, float]:
+    """Mean of paired differences (shape (R,)) with a Student-t confidence interval."""
+    n = len(diff)
+    mean = float(diff.mean())
+    if n < 2:
+        return {"mean": mean, "low": float("nan"), "high": float("nan")}
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n))
+    return {"mean": mean, "low": mean - half, "high": mean + half}
+
+
+def compare(result: SimulationResult) -> list[dict[str, Any]]:
+    """Each strategy against the baseline, on the same replications, ranked.
+
+    Per replication, the difference (strategy − baseline) of the lab value averaged over the
+    horizon, the final lead, all departures, departures to rivals and the policy cost. The rank
+    is by value retained per dollar of policy cost (``Δ mean value / mean cost``); a strategy
+    that costs nothing and retains value ranks first.
+
+    Returns:
+        One row per non-baseline strategy, best first.
+    """
+    base_name = result.strategies[0]
+    base = result.trajectories[base_name]
+    rows = []
+    for name in result.strategies[1:]:
+        tr = result.trajectories[name]
+        d_value = tr.value.mean(axis=1) - base.value.mean(axis=1)
+        d_lead = lead(tr).mean(axis=1) - lead(base).mean(axis=1)
+        cost = tr.cost.sum(axis=1)
+        d_cost = cost - base.cost.sum(axis=1)
+        n_rivals = len(result.rivals)
+        row = {
+            "strategy": name,
+            "policies": result.provenance["strategies"][name],  # type: ignore[index]
+            "delta_value_mean": paired(d_value),
+            "delta_value_end": paired(tr.value[:, -1] - base.value[:, -1]),
+            "delta_lead_mean": paired(d_lead),
+            "delta_departures": paired(tr.departures.sum(axis=(1, 2))
+                                       - base.departures.sum(axis=(1, 2))),
+            "delta_departures_to_rivals": paired(
+                tr.departures[:, :, :n_rivals].sum(axis=(1, 2))
+                - base.departures[:, :, :n_rivals].sum(axis=(1, 2))),
+            "delta_p_parity": float((parity_quarter(tr) > 0).mean()
+                                    - (parity_quarter(base) > 0).mean()),
+            "policy_cost": paired(d_cost),
+        }
+        mean_cost = row["policy_cost"]["mean"]
+        gain = row["delta_value_mean"]["mean"]
+        row["value_per_dollar"] = gain / mean_cost if mean_cost > 0 else (
+            float("inf") if gain > 0 else float("nan"))
+        points = 100 * row["delta_lead_mean"]["mean"]
+        row["cost_per_lead_point"] = mean_cost / points if points > 0 else None
+        rows.append(row)
+
+    def rank(row: dict[str, Any]) -> tuple[int, float]:
+        ratio = row["value_per_dollar"]
+        if np.isnan(ratio):
+            return (2, 0.0)
+        return (0 if ratio > 0 else 1, -ratio)
+
+    return sorted(rows, key=rank)

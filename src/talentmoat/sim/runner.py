@@ -1,0 +1,159 @@
+"""Run strategies over chunks of replications on common random numbers.
+
+The runner builds each strategy's :class:`~talentmoat.sim.setup.Setup` once, splits the
+replications into chunks (each chunk's numbers drawn per replication, so the split never changes
+a result), runs every strategy on the same draws, and stacks the chunks. Chunks can run in
+worker processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from talentmoat import __version__
+from talentmoat.errors import InputError
+from talentmoat.lab_economics import require_firm
+from talentmoat.loader import Lab
+from talentmoat.sim.draws import bytes_per_replication, draw
+from talentmoat.sim.engine import Trajectories, World, simulate_strategy
+from talentmoat.sim.setup import Setup, build_setup, initial_lead
+
+DRAW_MEMORY_BUDGET = 256 * 1024 * 1024
+"""Chunks are shrunk so that one chunk's random numbers fit in this many bytes."""
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Trajectories of every strategy on the same replications, with their provenance.
+
+    Attributes:
+        strategies: Strategy names, the baseline first.
+        trajectories: Per strategy, arrays shaped (R, T, ...).
+        rivals: Rival names (the columns of per-rival arrays).
+        roles: Role names (the columns of ``headcount``).
+        initial_headcount: People in post at the start by role, shape (roles,).
+        lead0: The lab's starting lead.
+        valuation: ``V_0`` (USD).
+        provenance: Scenario name, source and hash, seed, version, replications, quarters,
+            chunk size, workers and wall time.
+    """
+
+    strategies: tuple[str, ...]
+    trajectories: dict[str, Trajectories]
+    rivals: tuple[str, ...]
+    roles: tuple[str, ...]
+    initial_headcount: np.ndarray
+    lead0: float
+    valuation: float
+    provenance: dict[str, object]
+
+
+def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:
+    """The shared inputs of a simulation, and the role names."""
+    firm = require_firm(lab)
+    bp = lab.scenario.blueprint
+    roles = tuple(sorted(set(lab.roster.roles), key=lab.roster.roles.index))
+    role_of = np.array([roles.index(r) for r in lab.roster.roles])
+    world = World(
+        weights=bp.weights, replication_cost=bp.replication_costs,
+        valuation=firm.valuation, financial_moat=firm.moat.financial, lead0=initial_lead(lab),
+        backfill_quarters=firm.backfill_quarters, learning_rate=firm.learning_rate,
+        newcomer_knowledge=firm.newcomer_knowledge, role_of=role_of, n_roles=len(roles),
+    )
+    return world, roles
+
+
+def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarters: int,
+               ) -> list[Trajectories]:
+    draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].rivals))
+    return [simulate_strategy(setup, world, draws) for setup in setups]
+
+
+def _stack(parts: list[Trajectories]) -> Trajectories:
+    return Trajectories(**{
+        f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=0)
+        for f in fields(Trajectories)
+    })
+
+
+def simulate(
+    lab: Lab,
+    strategies: list[str] | None = None,
+    *,
+    replications: int | None = None,
+    quarters: int | None = None,
+    seed: int | None = None,
+    chunk: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Simulate strategies of a scenario on common random numbers.
+
+    Args:
+        lab: The loaded scenario.
+        strategies: Strategy names (default: all); the baseline is always included, first.
+        replications: ``R`` (default: ``simulation.replications``).
+        quarters: ``T`` (default: ``simulation.quarters``).
+        seed: Root seed (default: the scenario's).
+        chunk: Replications per chunk (default: ``simulation.chunk``, shrunk to the memory
+            budget).
+        workers: Worker processes (1: in this process).
+        progress: Called with (replications done, replications in all) after each chunk.
+
+    Raises:
+        InputError: For an unknown strategy or a scenario the simulation cannot run.
+    """
+    s = lab.scenario
+    sim = s.simulation
+    names = list(s.strategies) if not strategies else list(dict.fromkeys(strategies))
+    unknown = [n for n in names if n not in s.strategies]
+    if unknown:
+        raise InputError.single("--strategy", "", f"unknown strategy {', '.join(unknown)}; "
+                                f"the scenario has {', '.join(s.strategies)}")
+    names = [sim.baseline, *[n for n in names if n != sim.baseline]]
+    n_reps = sim.replications if replications is None else replications
+    n_quarters = sim.quarters if quarters is None else quarters
+    root = s.seed if seed is None else seed
+    world, roles = make_world(lab)
+    setups = [build_setup(lab, name, s.strategies[name]) for name in names]
+    per_rep = bytes_per_replication(n_quarters, lab.roster.size, len(s.rivals))
+    size = max(1, min(sim.chunk if chunk is None else chunk, DRAW_MEMORY_BUDGET // per_rep))
+    chunks = [range(a, min(a + size, n_reps)) for a in range(0, n_reps, size)]
+    start = time.perf_counter()
+    results: list[list[Trajectories]] = []
+    if workers > 1 and len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_run_chunk, setups, world, root, c, n_quarters)
+                       for c in chunks]
+            for k, future in enumerate(futures):
+                results.append(future.result())
+                if progress:
+                    progress(chunks[k].stop, n_reps)
+    else:
+        for c in chunks:
+            results.append(_run_chunk(setups, world, root, c, n_quarters))
+            if progress:
+                progress(c.stop, n_reps)
+    trajectories = {name: _stack([part[k] for part in results])
+                    for k, name in enumerate(names)}
+    return SimulationResult(
+        strategies=tuple(names),
+        trajectories=trajectories,
+        rivals=tuple(r.name for r in s.rivals),
+        roles=roles,
+        initial_headcount=np.bincount(world.role_of, minlength=len(roles)).astype(float),
+        lead0=world.lead0,
+        valuation=world.valuation,
+        provenance={
+            "scenario": s.name, "source": lab.source, "scenario_sha256": lab.digest,
+            "seed": root, "version": __version__, "replications": n_reps,
+            "quarters": n_quarters, "chunk": size, "workers": workers,
+            "strategies": {name: list(s.strategies[name]) for name in names},
+            "wall_time_s": round(time.perf_counter() - start, 3),
+        },
+    )

@@ -1,0 +1,84 @@
+"""The simulate, compare and run commands: what they print and what they write."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from talentmoat.cli import app
+from talentmoat.loader import load_scenario
+from talentmoat.sim import simulate
+from talentmoat.sim.results import compare
+
+runner = CliRunner()
+
+
+def test_simulate_json_matches_the_library_and_writes_parquet(tmp_path):
+    out = tmp_path / "res"
+    result = runner.invoke(app, ["simulate", "lean-lab", "--reps", "6", "--quarters", "4",
+                                 "-s", "tenders", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert list(payload["strategies"]) == ["baseline", "tenders"]
+    prov = payload["provenance"]
+    assert prov["replications"] == 6 and prov["quarters"] == 4
+    assert prov["seed"] == load_scenario("lean-lab").scenario.seed
+    assert len(prov["scenario_sha256"]) == 64 and prov["wall_time_s"] >= 0
+    direct = simulate(load_scenario("lean-lab"), ["tenders"], replications=6, quarters=4)
+    base = direct.trajectories["baseline"]
+    summary = payload["strategies"]["baseline"]
+    np.testing.assert_allclose(summary["by_quarter"]["value"]["mean"], base.value.mean(axis=0))
+    np.testing.assert_allclose(summary["retention_curve"], base.retained.mean(axis=0))
+    assert payload["comparison"][0]["strategy"] == "tenders"
+    row, expected = payload["comparison"][0], compare(direct)[0]
+    for key in ("delta_value_mean", "delta_departures", "policy_cost", "delta_lead_mean"):
+        assert row[key] == expected[key]
+    frame = pd.read_parquet(out / "trajectories.parquet")
+    assert len(frame) == 2 * 6 * 4
+    assert set(frame["strategy"]) == {"baseline", "tenders"}
+    rows = frame[frame.strategy == "baseline"].sort_values(["replication", "quarter"])
+    np.testing.assert_allclose(rows["b_lab"].to_numpy(), base.b_lab.ravel())
+    np.testing.assert_array_equal(rows["departures.hyperscaler"].to_numpy(),
+                                  base.departures[..., 0].ravel())
+    saved = json.loads((out / "summary.json").read_text())
+    assert saved["provenance"]["scenario_sha256"] == prov["scenario_sha256"]
+
+
+def test_compare_prints_a_ranked_table(tmp_path):
+    result = runner.invoke(app, ["compare", "lean-lab", "--reps", "8", "--quarters", "4",
+                                 "-s", "tenders", "-s", "retention_grant",
+                                 "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "ranked by value retained per dollar" in result.stdout
+    assert "retention_grant" in result.stdout and "tenders" in result.stdout
+
+
+def test_an_unrelated_directory_is_never_overwritten(tmp_path):
+    keep = tmp_path / "mine"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("precious")
+    result = runner.invoke(app, ["simulate", "lean-lab", "--reps", "2", "--quarters", "2",
+                                 "--out", str(keep)])
+    assert result.exit_code == 2 and "not a talentmoat result directory" in result.stderr
+    assert (keep / "notes.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no temporary left over
+
+
+def test_unknown_strategy_is_an_input_error(tmp_path):
+    result = runner.invoke(app, ["simulate", "lean-lab", "-s", "magic", "--out",
+                                 str(tmp_path / "x")])
+    assert result.exit_code == 2 and "unknown strategy magic" in result.stderr
+
+
+def test_run_without_arguments_prints_knowledge_and_the_comparison(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 0, result.output
+    assert "lean-lab: 150 people" in result.stdout and "Truck factor" in result.stdout
+    for name in ("baseline", "compartmentalize", "tenders", "synthetic_equity", "blue_sky",
+                 "retention_grant", "all"):
+        assert name in result.stdout
+    assert (tmp_path / "talentmoat-results" / "lean-lab" / "summary.json").exists()
