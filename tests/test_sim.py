@@ -197,3 +197,25 @@ def test_bad_strategies_are_input_errors(tmp_path, bad, needle):
     (tmp_path / "bad.yaml").write_text(text)
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "bad.yaml")])
     assert result.exit_code == 2 and needle in result.stderr
+
+
+def test_offers_are_drawn_without_replacement_in_proportion_to_weight():
+    from talentmoat.sim.engine import _choose
+
+    rng = np.random.default_rng(5)
+    rows = 200_000
+    weight = np.tile([1.0, 2.0, 0.0, 3.0, 4.0], (rows, 1))
+    chosen = _choose(weight, rng.random((rows, 3)), np.full(rows, 2))
+    assert (chosen[:, 2] == -1).all()  # the count caps the offers
+    first, second = chosen[:, 0], chosen[:, 1]
+    assert (first != second).all() and (first != 2).all() and (second != 2).all()
+    total = weight[0].sum()
+    for i in (0, 1, 3, 4):
+        p = weight[0, i] / total
+        assert abs((first == i).mean() - p) < 4 * math.sqrt(p * (1 - p) / rows)
+    # Successive sampling: P({i, j}) = w_i/W · w_j/(W − w_i) + w_j/W · w_i/(W − w_j).
+    for i, j in ((0, 1), (0, 4), (3, 4)):
+        wi, wj = weight[0, i], weight[0, j]
+        p = wi / total * wj / (total - wi) + wj / total * wi / (total - wj)
+        got = (((first == i) & (second == j)) | ((first == j) & (second == i))).mean()
+        assert abs(got - p) < 4 * math.sqrt(p * (1 - p) / rows)

@@ -16,11 +16,15 @@ import numpy as np
 class Draws:
     """Uniforms, normals and Gumbels for a block of replications.
 
+    Each rival has ``S`` offer slots a quarter (``S`` = the largest whole number of offers any
+    rival can make); slot k of rival j always uses the same numbers in every strategy, whoever it
+    lands on.
+
     Attributes:
         background: Uniforms deciding background departures, shape (R, T, N).
-        target: Gumbel noise for each rival's targeting, shape (R, T, J, N).
-        multiple: Standard normals of each rival's offer multiple, shape (R, T, J, N).
-        accept: Uniforms deciding each offer, shape (R, T, J, N).
+        target: Uniforms choosing whom each offer slot targets, shape (R, T, J, S).
+        multiple: Standard normals of each slot's offer multiple, shape (R, T, J, S).
+        accept: Uniforms deciding each slot's offer, shape (R, T, J, S).
         count: Uniforms deciding a rival's fractional offer, shape (R, T, J).
     """
 
@@ -31,12 +35,14 @@ class Draws:
     count: np.ndarray
 
 
-def bytes_per_replication(quarters: int, people: int, rivals: int) -> int:
+def bytes_per_replication(quarters: int, people: int, rivals: int, slots: int) -> int:
     """Memory the draws of one replication take (float64)."""
-    return 8 * quarters * (people * (1 + 3 * rivals) + rivals)
+    return 8 * quarters * (people + rivals * (3 * slots + 1))
 
 
-def draw(seed: int, replications: range, quarters: int, people: int, rivals: int) -> Draws:
+def draw(
+    seed: int, replications: range, quarters: int, people: int, rivals: int, slots: int
+) -> Draws:
     """Draw the numbers of the given replications.
 
     Args:
@@ -45,18 +51,19 @@ def draw(seed: int, replications: range, quarters: int, people: int, rivals: int
         quarters: Horizon ``T``.
         people: Seats ``N``.
         rivals: Rivals ``J``.
+        slots: Offer slots ``S`` per rival and quarter.
     """
     shape = (len(replications), quarters)
     background = np.empty((*shape, people))
-    target = np.empty((*shape, rivals, people))
-    multiple = np.empty((*shape, rivals, people))
-    accept = np.empty((*shape, rivals, people))
+    target = np.empty((*shape, rivals, slots))
+    multiple = np.empty((*shape, rivals, slots))
+    accept = np.empty((*shape, rivals, slots))
     count = np.empty((*shape, rivals))
     for k, r in enumerate(replications):  # per-replication streams: chunking cannot matter
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(r,)))
         background[k] = rng.random((quarters, people))
-        target[k] = rng.gumbel(size=(quarters, rivals, people))
-        multiple[k] = rng.standard_normal((quarters, rivals, people))
-        accept[k] = rng.random((quarters, rivals, people))
+        target[k] = rng.random((quarters, rivals, slots))
+        multiple[k] = rng.standard_normal((quarters, rivals, slots))
+        accept[k] = rng.random((quarters, rivals, slots))
         count[k] = rng.random((quarters, rivals))
     return Draws(background, target, multiple, accept, count)

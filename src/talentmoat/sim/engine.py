@@ -6,8 +6,8 @@ knowledge, and a quarter is a fixed sequence of vectorised steps (MODEL.md §E�
 1. **Backfill.** Seats vacated ``backfill_quarters`` ago get a newcomer at
    ``min(K_new, target)``.
 2. **Offers**, rival by rival. Rival j makes ``⌊h_j⌋`` offers, plus one with probability
-   ``h_j − ⌊h_j⌋``, to distinct active people drawn without replacement with probability
-   ``∝ visibility_i · B({i})^θ_j`` (Gumbel-top-k: keys ``log weight + Gumbel``). Each offer has
+   ``h_j − ⌊h_j⌋``, to distinct people in post drawn without replacement with probability
+   ``∝ visibility_i · B({i})^θ_j`` (successive sampling on cumulative weights). Each offer has
    a multiple ``median · exp(σ Z)``; its value is ``m · face + buyout``. Under a retention grant
    the lab counters, adding ``min(cap, share · max(0, offer − stay))`` to the package. The person
    accepts with ``P = 1 / (1 + exp(−ΔU))``, ``ΔU = rest + β_comp ln(offer / stay)``.
@@ -22,7 +22,8 @@ knowledge, and a quarter is a fixed sequence of vectorised steps (MODEL.md §E�
    ``V = V_0 (φ_fin + φ_int · max(0, lead) / lead_0)`` and the quarter's policy cost.
 
 Nothing here draws random numbers (they come in :class:`~talentmoat.sim.draws.Draws`), reads
-files or loops over people or replications.
+files or loops over people or replications; running totals (:class:`_Seats`) are updated only
+for the seats that change in a quarter.
 """
 
 from __future__ import annotations
@@ -102,20 +103,171 @@ def _dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (x * y).sum(axis=-1)
 
 
-def _targets(key: np.ndarray, counts: np.ndarray, most: int) -> np.ndarray:
-    """Boolean (R, N): in each row the ``counts[r]`` largest finite keys (at most ``most``)."""
-    r, n = key.shape
-    most = min(most, n)
-    top = np.argpartition(-key, most - 1, axis=1)[:, :most] if most < n else np.tile(
-        np.arange(n), (r, 1))
-    top_key = np.take_along_axis(key, top, axis=1)
-    order = np.argsort(-top_key, axis=1, kind="stable")
-    top = np.take_along_axis(top, order, axis=1)
-    top_key = np.take_along_axis(top_key, order, axis=1)
-    chosen = (np.arange(most)[None, :] < counts[:, None]) & np.isfinite(top_key)
-    out = np.zeros((r, n), dtype=bool)
-    np.put_along_axis(out, top, chosen, axis=1)
+def _log_miss(K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log(1 − K)`` with 0 where ``K ≥ 1``, and 1.0 where ``K ≥ 1`` (a certain holder)."""
+    certain = K >= 1.0
+    return np.log1p(-np.where(certain, 0.0, K)), certain.astype(float)
+
+
+def _row_sum(r: np.ndarray, values: np.ndarray, n_rep: int) -> np.ndarray:
+    """Sum ``values`` (shape (m, ...)) into rows ``r`` (sorted, shape (m,)); shape (R, ...).
+
+    Each row's terms are added in their own order, whatever the other rows hold, so a
+    replication's totals do not depend on the chunk it runs in.
+    """
+    out = np.zeros((n_rep, *values.shape[1:]))
+    if len(r):
+        starts = np.flatnonzero(np.concatenate([[True], r[1:] != r[:-1]]))
+        out[r[starts]] = np.add.reduceat(values, starts, axis=0)
     return out
+
+
+def slots(setup: Setup) -> int:
+    """Offer slots a quarter: the most offers any rival of the setup can make."""
+    return max((int(np.ceil(rv.offers_per_quarter)) for rv in setup.rivals), default=0)
+
+
+class _Seats:
+    """The seats of one strategy over a block of replications, with running totals.
+
+    Knowledge ``K`` is (R, N, C); everything a quarter needs about the people in post — the
+    lab's log-miss per component, each rival's targeting weights, headcount, costs — is kept as
+    a running total and updated only for the seats that change (leavers, newcomers, learners),
+    so a quarter costs O(R·N) for the draws and targeting, not O(R·N·C).
+    """
+
+    def __init__(self, setup: Setup, world: World, n_rep: int) -> None:
+        self.setup, self.world = setup, world
+        n = len(setup.stay_value)
+        self.target = setup.target
+        self.K = np.tile(setup.target, (n_rep, 1, 1))
+        self.active = np.ones((n_rep, n), dtype=bool)
+        self.original = np.ones((n_rep, n), dtype=bool)
+        self.learning = np.zeros((n_rep, n), dtype=bool)
+        self.refill_at = np.full((n_rep, n), -1)
+        log_q, certain = _log_miss(setup.target)
+        self.lab_log = np.tile(log_q.sum(axis=0), (n_rep, 1))
+        self.lab_certain = np.tile(certain.sum(axis=0), (n_rep, 1))
+        value = (setup.target * world.weights).sum(axis=-1)
+        every = np.arange(n)
+        self.weights = [np.tile(self._weight(value, rv.theta, every), (n_rep, 1))
+                        for rv in setup.rivals]
+        self.roles = np.eye(world.n_roles)[world.role_of]  # one-hot role per seat, (N, roles)
+        self.headcount = np.tile(self.roles.sum(axis=0), (n_rep, 1))
+        self.n_original = np.full(n_rep, float(n))
+        self.seat_cost = np.full(n_rep, setup.cost_per_seat.sum())
+        self.units = np.full(n_rep, setup.units_per_seat.sum())
+        self.tender = np.full(n_rep, setup.tender_cash_per_seat.sum())
+
+    def _weight(self, value: np.ndarray, theta: float, n: np.ndarray) -> np.ndarray:
+        """Targeting weight ``visibility · B({i})^θ`` of seats n (0 for one holding nothing)."""
+        positive = value > 0
+        return np.where(positive, self.setup.visibility[n]
+                        * np.power(np.where(positive, value, 1.0), theta), 0.0)
+
+    def _set_knowledge(self, r: np.ndarray, n: np.ndarray, new: np.ndarray) -> None:
+        """Replace the knowledge of in-post seats (r, n) by ``new`` (shape (m, C))."""
+        old_q, old_c = _log_miss(self.K[r, n])
+        new_q, new_c = _log_miss(new)
+        n_rep = len(self.lab_log)
+        self.lab_log += _row_sum(r, new_q - old_q, n_rep)
+        self.lab_certain += _row_sum(r, new_c - old_c, n_rep)
+        self.K[r, n] = new
+        value = (new * self.world.weights).sum(axis=-1)
+        for j, rv in enumerate(self.setup.rivals):
+            self.weights[j][r, n] = self._weight(value, rv.theta, n)
+
+    def _tally(self, r: np.ndarray, n: np.ndarray, sign: float) -> None:
+        """Add (sign 1) or remove (sign −1) seats (r, n) from the running totals."""
+        s, n_rep = self.setup, len(self.seat_cost)
+        self.headcount += sign * _row_sum(r, self.roles[n], n_rep)
+        per_seat = np.column_stack([s.cost_per_seat[n], s.units_per_seat[n],
+                                    s.tender_cash_per_seat[n]])
+        cost, units, tender = (sign * _row_sum(r, per_seat, n_rep)).T
+        self.seat_cost += cost
+        self.units += units
+        self.tender += tender
+
+    def leave(self, r: np.ndarray, n: np.ndarray, t: int) -> None:
+        """Seats (r, n) fall vacant in quarter t; refilled ``backfill_quarters`` later."""
+        self._set_knowledge(r, n, np.zeros((len(r), self.K.shape[-1])))
+        self._tally(r, n, -1.0)
+        self.n_original -= _row_sum(r, self.original[r, n].astype(float), len(self.n_original))
+        self.active[r, n] = False
+        self.original[r, n] = False
+        self.learning[r, n] = False
+        self.refill_at[r, n] = t + self.world.backfill_quarters + 1
+
+    def refill(self, t: int) -> None:
+        """Newcomers take the seats due in quarter t, at ``min(K_new, target)``."""
+        r, n = np.nonzero(self.refill_at == t)
+        if not len(r):
+            return
+        start = np.minimum(self.world.newcomer_knowledge, self.target[n])
+        self.active[r, n] = True
+        self.refill_at[r, n] = -1
+        self._set_knowledge(r, n, start)
+        self._tally(r, n, 1.0)
+        self.learning[r, n] = (start < self.target[n]).any(axis=-1)
+
+    def learn(self) -> None:
+        """Newcomers close ``η`` of their gap to the seat's level (within 1e-9: done)."""
+        r, n = np.nonzero(self.learning)
+        if not len(r):
+            return
+        goal = self.target[n]
+        new = self.K[r, n] + self.world.learning_rate * (goal - self.K[r, n])
+        done = (goal - new <= LEARNED).all(axis=-1)
+        new[done] = goal[done]
+        self._set_knowledge(r, n, new)
+        self.learning[r[done], n[done]] = False
+
+    def lab_miss(self) -> np.ndarray:
+        """``Π_{in post} (1 − K)`` per replication and component, shape (R, C)."""
+        return np.minimum(np.exp(self.lab_log), 1.0) * (self.lab_certain < 0.5)
+
+
+LEARNED = 1e-9
+"""A newcomer within this of the seat's level on every component has learned it."""
+
+
+def _choose(weight: np.ndarray, u: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Draw seats without replacement with probability ``∝ weight``, one per slot.
+
+    Successive sampling: slot k takes ``u[:, k]`` of the weight not yet chosen, located on the
+    row's cumulative weights with the chosen seats' intervals skipped; a row's draws depend on
+    that row alone.
+
+    Args:
+        weight: Non-negative weights, shape (R, N).
+        u: Uniforms, shape (R, S).
+        counts: Offers each row makes, shape (R,) (≤ S).
+
+    Returns:
+        Chosen seat per slot, shape (R, S); −1 where the slot makes no offer.
+    """
+    n_rep, n_slots = u.shape
+    rows = np.arange(n_rep)
+    cum = np.cumsum(weight, axis=1)
+    total = cum[:, -1]
+    chosen = np.full((n_rep, n_slots), -1)
+    start = np.full((n_rep, n_slots), np.inf)
+    width = np.zeros((n_rep, n_slots))
+    for k in range(n_slots):  # a few slots, not people or replications
+        mass = u[:, k] * (total - width.sum(axis=1))
+        order = np.argsort(start, axis=1)
+        s_sorted = np.take_along_axis(start, order, axis=1)
+        w_sorted = np.take_along_axis(width, order, axis=1)
+        for m in range(k):
+            mass = mass + np.where(mass >= s_sorted[:, m], w_sorted[:, m], 0.0)
+        seat = np.minimum((cum <= mass[:, None]).sum(axis=1), weight.shape[1] - 1)
+        w_seat = weight[rows, seat]
+        fresh = ~(chosen[:, :k] == seat[:, None]).any(axis=1)
+        ok = (k < counts) & (w_seat > 0) & fresh
+        chosen[:, k] = np.where(ok, seat, -1)
+        start[:, k] = np.where(ok, cum[rows, seat] - w_seat, np.inf)
+        width[:, k] = np.where(ok, w_seat, 0.0)
+    return chosen
 
 
 def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
@@ -132,20 +284,14 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
     n_rep, quarters, n = draws.background.shape
     n_rivals = len(setup.rivals)
     w, tacit = world.weights, setup.tacit
-    target = np.broadcast_to(setup.target, (n_rep, *setup.target.shape))
-    K = target.copy()
-    active = np.ones((n_rep, n), dtype=bool)
-    original = np.ones((n_rep, n), dtype=bool)
-    refill_at = np.full((n_rep, n), -1)
+    seats = _Seats(setup, world, n_rep)
     hired_log_miss = np.zeros((n_rep, n_rivals, len(w)))
     own = np.zeros((n_rep, n_rivals, len(w)))
     rebuild = np.zeros((n_rivals, len(w)))
     for j, rv in enumerate(setup.rivals):
         own[:, j] = rv.initial_own
         rebuild[j] = rv.rebuild_per_quarter
-    roles = np.eye(world.n_roles, dtype=float)[world.role_of]  # (N, roles)
-    log_vis = np.log(setup.visibility)
-
+    phi = world.financial_moat
     out = {
         "b_lab": np.empty((n_rep, quarters)),
         "b_rival": np.empty((n_rep, quarters, n_rivals)),
@@ -158,70 +304,54 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
         "tender_cash": np.empty((n_rep, quarters)),
     }
 
-    def leave(mask: np.ndarray, t: int) -> None:
-        active[mask] = False
-        original[mask] = False
-        K[mask] = 0.0
-        refill_at[mask] = t + world.backfill_quarters + 1
-
     for t in range(quarters):
-        due = refill_at == t
-        if due.any():
-            K[due] = np.minimum(world.newcomer_knowledge, target[due])
-            active[due] = True
-            refill_at[due] = -1
-
+        seats.refill(t)
         for j, rv in enumerate(setup.rivals):
             most = int(np.ceil(rv.offers_per_quarter))
             if most == 0:
                 continue
-            value = _dot(K, w)
-            with np.errstate(divide="ignore"):
-                weight = log_vis + rv.theta * np.log(value)
-            key = np.where(active & (value > 0), weight + draws.target[:, t, j], -np.inf)
             whole = np.floor(rv.offers_per_quarter)
-            counts = whole + (draws.count[:, t, j] < rv.offers_per_quarter - whole)
-            targeted = _targets(key, counts.astype(int), most)
-            multiple = rv.multiple_median * np.exp(rv.multiple_sigma * draws.multiple[:, t, j])
-            offer = multiple * rv.offer_face + rv.buyout
-            raise_ = np.minimum(setup.counter_cap,
-                                setup.counter_share * np.maximum(0.0, offer - setup.stay_value))
-            stay = setup.stay_value + raise_
-            p = expit(rv.utility_rest + setup.beta_comp * np.log(offer / stay))
-            accept = targeted & (draws.accept[:, t, j] < p)
-            kept_by_counter = targeted & ~accept & (raise_ > 0)
-            out["cost"][:, t] += (kept_by_counter * raise_).sum(axis=1) * setup.counter_years
+            counts = (whole + (draws.count[:, t, j] < rv.offers_per_quarter - whole)).astype(int)
+            chosen = _choose(seats.weights[j], draws.target[:, t, j, :most], counts)
+            valid = chosen >= 0
+            seat = np.where(valid, chosen, 0)
+            multiple = rv.multiple_median * np.exp(rv.multiple_sigma
+                                                   * draws.multiple[:, t, j, :most])
+            offer = multiple * rv.offer_face[seat] + rv.buyout[seat]
+            stay = setup.stay_value[seat]
+            raise_ = np.minimum(setup.counter_cap[seat],
+                                setup.counter_share[seat] * np.maximum(0.0, offer - stay))
+            p = expit(rv.utility_rest[seat] + setup.beta_comp * np.log(offer / (stay + raise_)))
+            accept = valid & (draws.accept[:, t, j, :most] < p)
+            countered = valid & ~accept & (raise_ > 0)
+            out["cost"][:, t] += (countered * raise_).sum(axis=1) * setup.counter_years
+            r, k = np.nonzero(accept)
+            m = chosen[r, k]
             with np.errstate(divide="ignore"):
-                carried = np.where(accept[..., None], np.log1p(-tacit * K), 0.0)
-            hired_log_miss[:, j] += carried.sum(axis=1)
+                hired_log_miss[:, j] += _row_sum(r, np.log1p(-tacit * seats.K[r, m]), n_rep)
             out["departures"][:, t, j] = accept.sum(axis=1)
-            leave(accept, t)
+            seats.leave(r, m, t)
 
-        background = active & (draws.background[:, t] < setup.hazard)
-        out["departures"][:, t, n_rivals] = background.sum(axis=1)
-        leave(background, t)
+        r, m = np.nonzero(seats.active & (draws.background[:, t] < setup.hazard))
+        out["departures"][:, t, n_rivals] = np.bincount(r, minlength=n_rep)
+        seats.leave(r, m, t)
 
-        K += world.learning_rate * (target - K) * active[..., None]
+        seats.learn()
         own = np.minimum(1.0, own + rebuild)
 
-        with np.errstate(divide="ignore"):
-            lab_miss = np.exp(np.where(active[..., None], np.log1p(-K), 0.0).sum(axis=1))
-        b_lab = _dot((1.0 - tacit) + tacit * (1.0 - lab_miss), w)
+        b_lab = _dot((1.0 - tacit) + tacit * (1.0 - seats.lab_miss()), w)
         hired_miss = np.exp(hired_log_miss)
         b_rival = _dot(1.0 - (1.0 - own) * hired_miss, w)
         lead = b_lab - (b_rival.max(axis=1) if n_rivals else 0.0)
-        kept_lead = np.clip(lead / world.lead0, 0.0, 1.0)
-        phi = world.financial_moat
         out["b_lab"][:, t] = b_lab
         out["b_rival"][:, t] = b_rival
         out["bypassed_rd"][:, t] = _dot(1.0 - hired_miss, world.replication_cost)
         out["value"][:, t] = world.valuation * (phi + (1.0 - phi) * np.maximum(0.0, lead)
                                                 / world.lead0)
-        tender = _dot(active, setup.tender_cash_per_seat)
-        out["tender_cash"][:, t] = tender
-        out["cost"][:, t] += (_dot(active, setup.cost_per_seat) + setup.fixed_cost
-                              + _dot(active, setup.units_per_seat) * kept_lead
-                              + (tender if setup.tender_is_lab_cost else 0.0))
-        out["headcount"][:, t] = (active[..., None] * roles).sum(axis=1)
-        out["retained"][:, t] = original.mean(axis=1)
+        out["tender_cash"][:, t] = seats.tender
+        out["cost"][:, t] += (seats.seat_cost + setup.fixed_cost
+                              + seats.units * np.clip(lead / world.lead0, 0.0, 1.0)
+                              + (seats.tender if setup.tender_is_lab_cost else 0.0))
+        out["headcount"][:, t] = seats.headcount
+        out["retained"][:, t] = seats.n_original / n
     return Trajectories(**out)

@@ -20,7 +20,7 @@ from talentmoat.errors import InputError
 from talentmoat.lab_economics import require_firm
 from talentmoat.loader import Lab
 from talentmoat.sim.draws import bytes_per_replication, draw
-from talentmoat.sim.engine import Trajectories, World, simulate_strategy
+from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup, initial_lead
 
 DRAW_MEMORY_BUDGET = 256 * 1024 * 1024
@@ -70,7 +70,8 @@ def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:
 
 def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarters: int,
                ) -> list[Trajectories]:
-    draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].rivals))
+    draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].rivals),
+                 slots(setups[0]))
     return [simulate_strategy(setup, world, draws) for setup in setups]
 
 
@@ -121,7 +122,7 @@ def simulate(
     root = s.seed if seed is None else seed
     world, roles = make_world(lab)
     setups = [build_setup(lab, name, s.strategies[name]) for name in names]
-    per_rep = bytes_per_replication(n_quarters, lab.roster.size, len(s.rivals))
+    per_rep = bytes_per_replication(n_quarters, lab.roster.size, len(s.rivals), slots(setups[0]))
     size = max(1, min(sim.chunk if chunk is None else chunk, DRAW_MEMORY_BUDGET // per_rep))
     chunks = [range(a, min(a + size, n_reps)) for a in range(0, n_reps, size)]
     start = time.perf_counter()
