@@ -142,6 +142,21 @@ def print_comparison(payload: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | None,
+                         quarters: int | None, seed: int | None, out: Path | None, workers: int,
+                         json: bool, ranked: bool) -> None:
+    lab = load_scenario(scenario)
+    result = _run(lab, strategy, reps, quarters, seed, workers, not json)
+    target, payload = _save(lab, result, out)
+    if json:
+        print_json(payload)
+        return
+    print_strategies(payload)
+    if ranked:
+        print_comparison(payload)
+    console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+
+
 @app.command(name="simulate")
 @guarded
 def simulate_command(
@@ -155,14 +170,8 @@ def simulate_command(
     json: JsonOpt = False,
 ) -> None:
     """Simulate quarters of offers, moves and rivals catching up; write results to --out."""
-    lab = load_scenario(scenario)
-    result = _run(lab, strategy, reps, quarters, seed, workers, not json)
-    target, payload = _save(lab, result, out)
-    if json:
-        print_json(payload)
-    else:
-        print_strategies(payload)
-        console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+    _simulate_and_report(scenario, strategy, reps, quarters, seed, out, workers, json,
+                         ranked=False)
 
 
 @app.command()
@@ -178,15 +187,8 @@ def compare(
     json: JsonOpt = False,
 ) -> None:
     """Compare strategies with the baseline on common random numbers (paired 95 % CIs)."""
-    lab = load_scenario(scenario)
-    result = _run(lab, strategy, reps, quarters, seed, workers, not json)
-    target, payload = _save(lab, result, out)
-    if json:
-        print_json(payload)
-    else:
-        print_strategies(payload)
-        print_comparison(payload)
-        console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+    _simulate_and_report(scenario, strategy, reps, quarters, seed, out, workers, json,
+                         ranked=True)
 
 
 @app.command()
