@@ -219,3 +219,23 @@ def test_offers_are_drawn_without_replacement_in_proportion_to_weight():
         p = wi / total * wj / (total - wi) + wj / total * wi / (total - wj)
         got = (((first == i) & (second == j)) | ((first == j) & (second == i))).mean()
         assert abs(got - p) < 4 * math.sqrt(p * (1 - p) / rows)
+
+
+def test_every_strategy_policy_has_an_object_and_composes(tmp_path):
+    from talentmoat.scenario import STRATEGY_POLICIES
+    from talentmoat.sim.policies import Policy, make_policy
+    from talentmoat.sim.setup import build_setup
+
+    lab = load_scenario("lean-lab")
+    for name in STRATEGY_POLICIES:
+        policy = make_policy(name, lab.scenario)
+        assert isinstance(policy, Policy) and policy.name == name
+    base = build_setup(lab, "b", [])
+    both = build_setup(lab, "x", ["compartmentalize", "retention_grant"])
+    comp = build_setup(lab, "c", ["compartmentalize"])
+    grant = build_setup(lab, "g", ["retention_grant"])
+    np.testing.assert_array_equal(both.K, comp.K)                  # from compartmentalize
+    np.testing.assert_array_equal(both.counter_share, grant.counter_share)  # from the grant
+    assert (comp.K <= base.K).all() and (comp.K < base.K).any()
+    assert both.tacit[lab.scenario.blueprint.ids.index("integration")] == 0.0
+    np.testing.assert_array_equal(base.stay_value, comp.stay_value)  # not a package policy

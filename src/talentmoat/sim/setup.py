@@ -1,17 +1,9 @@
 """One strategy's static inputs to the engine, as arrays over seats (MODEL.md §C–G).
 
-A strategy is a set of policies. Building its :class:`Setup` composes the economics (packages,
-offers, compute, hazards: :mod:`talentmoat.lab_economics`) and the knowledge plan
-(:mod:`talentmoat.knowledge.planner`) once; the engine then only moves arrays. Each policy's
-effect is in one place below:
-
-- ``liquidity``, ``synthetic_equity``, ``compute``: the package and compute access through
-  :func:`talentmoat.lab_economics.assess`; their running costs (tender cash paid by backers,
-  unit payouts, the blue-sky reserve's GPU-hours) accrue per quarter;
-- ``compartmentalize``: seats start from the plan's knowledge, newcomers learn only up to it,
-  and the seats that lost deep access cost a coordination overhead;
-- ``retention_grant``: counter-offers that close part of each offer's gap, paid when the person
-  stays.
+A strategy is a set of policies (:mod:`talentmoat.sim.policies`). Building its :class:`Setup`
+values the packages, offers, compute access and hazards with the package policies in force
+(:func:`talentmoat.lab_economics.assess`), then lets each policy adjust the setup in turn; the
+engine then only moves arrays.
 """
 
 from __future__ import annotations
@@ -23,19 +15,10 @@ import numpy as np
 from talentmoat.behaviour import Coefficients, offer_utility, quarterly_background_hazard
 from talentmoat.economics import nominal_package, offer_value
 from talentmoat.errors import InputError
-from talentmoat.knowledge import plan_compartments
-from talentmoat.lab_economics import POLICY_NAMES, assess, require_firm
+from talentmoat.lab_economics import assess, require_firm
 from talentmoat.loader import Lab
-from talentmoat.scenario import (
-    CompartmentalizePolicy,
-    ConstantMultiple,
-    LiquidityPolicy,
-    RetentionGrantPolicy,
-    Rival,
-    SyntheticEquityPolicy,
-)
-
-QUARTERS_PER_YEAR = 4
+from talentmoat.scenario import ConstantMultiple, Rival
+from talentmoat.sim.policies import make_policy
 
 
 @dataclass(frozen=True)
@@ -167,7 +150,8 @@ def build_setup(lab: Lab, name: str, policies: list[str]) -> Setup:
     scenario = lab.scenario
     firm = require_firm(lab)
     n = lab.roster.size
-    a = assess(lab, tuple(p for p in POLICY_NAMES if p in policies))
+    chosen = [make_policy(p, scenario) for p in policies]
+    a = assess(lab, tuple(p.name for p in chosen if p.acts_on_package))
     b = scenario.behaviour
     coefficients = Coefficients.from_parity(
         b.p_accept_at_parity, b.beta_comp, b.beta_compute, b.beta_autonomy, b.beta_friction
@@ -194,59 +178,27 @@ def build_setup(lab: Lab, name: str, policies: list[str]) -> Setup:
             initial_own=_by_component(lab, rival.initial_coverage, 0.0),
         ))
 
-    K = lab.roster.K
-    tacit = scenario.blueprint.tacit
-    cost_per_seat = np.zeros(n)
-    if "compartmentalize" in policies:
-        plan_spec = scenario.knowledge.plan
-        plan = plan_compartments(
-            K, scenario.blueprint.weights, max_components=plan_spec.max_components,
-            redundancy=plan_spec.redundancy, hold_threshold=scenario.knowledge.hold_threshold,
-            residual=plan_spec.residual, org_holds=np.isin(scenario.blueprint.ids,
-                                                           plan_spec.org_holds),
-        )
-        K = plan.K_after
-        tacit = np.where(np.isin(scenario.blueprint.ids, plan_spec.org_holds), 0.0, tacit)
-        overhead = (scenario.policies.compartmentalize or CompartmentalizePolicy()).overhead_share
-        cost_per_seat += plan.revoked.any(axis=1) * overhead * a.pay.cash / QUARTERS_PER_YEAR
-
-    counter_share = np.zeros(n)
-    counter_cap = np.full(n, np.inf)
-    counter_years = 0.0
-    if "retention_grant" in policies:
-        grant = scenario.policies.retention_grant or RetentionGrantPolicy()
-        eligible = np.array([not grant.roles or r in grant.roles for r in lab.roster.roles])
-        counter_share = np.where(eligible, grant.match_share, 0.0)
-        if grant.max_per_person_usd is not None:
-            counter_cap[:] = grant.max_per_person_usd
-        counter_years = grant.grant_years
-
-    units = np.zeros(n)
-    if "synthetic_equity" in policies and a.package.synthetic.any():
-        spec = scenario.policies.synthetic_equity or SyntheticEquityPolicy()
-        expected_hit = spec.metric_hit if spec.metric_hit > 0 else 1.0
-        units = a.package.synthetic / expected_hit / QUARTERS_PER_YEAR
-    tender_cash = a.package.tender / QUARTERS_PER_YEAR
-    liquidity = scenario.policies.liquidity or LiquidityPolicy()
-    fixed = a.compute.reserve_cost if (a.compute is not None and "compute" in policies) else 0.0
-    annual = np.broadcast_to(a.background_attrition, (n,))
-    return Setup(
+    n_zeros = np.zeros(n)
+    setup = Setup(
         name=name,
         policies=tuple(policies),
-        K=K,
-        tacit=tacit,
-        target=K,
+        K=lab.roster.K,
+        tacit=scenario.blueprint.tacit,
+        target=lab.roster.K,
         visibility=_role_values(lab, firm.visibility, 1.0),
         stay_value=a.package.stay_value,
         beta_comp=coefficients.beta_comp,
-        hazard=quarterly_background_hazard(annual),
+        hazard=quarterly_background_hazard(np.broadcast_to(a.background_attrition, (n,))),
         rivals=rivals,
-        counter_share=counter_share,
-        counter_cap=counter_cap,
-        counter_years=counter_years,
-        cost_per_seat=cost_per_seat,
-        units_per_seat=units,
-        tender_cash_per_seat=tender_cash,
-        tender_is_lab_cost="liquidity" in policies and liquidity.buyer == "company",
-        fixed_cost=float(fixed),
+        counter_share=n_zeros,
+        counter_cap=np.full(n, np.inf),
+        counter_years=0.0,
+        cost_per_seat=n_zeros,
+        units_per_seat=n_zeros,
+        tender_cash_per_seat=n_zeros,
+        tender_is_lab_cost=False,
+        fixed_cost=0.0,
     )
+    for policy in chosen:
+        setup = policy.apply(setup, lab, a)
+    return setup
