@@ -11,7 +11,11 @@ effect is in one place below:
 - ``compartmentalize``: seats start from the plan's knowledge, newcomers learn only up to it,
   and the seats that lost deep access cost a coordination overhead;
 - ``retention_grant``: counter-offers that close part of each offer's gap, paid when the person
-  stays.
+  stays;
+- ``nonpoach_request``: investors that agreed carry their reputation cost when weighing a
+  facilitated hire (:mod:`talentmoat.investors`). Every strategy of a scenario with a syndicate
+  has the same hiring parties — the rivals, then one ``portfolio:<name>`` party per portfolio
+  company — so strategies share their draws; a party the request silences has offer rate 0.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 from talentmoat.behaviour import Coefficients, offer_utility, quarterly_background_hazard
 from talentmoat.economics import nominal_package, offer_value
 from talentmoat.errors import InputError
+from talentmoat.investors import assess_syndicate
 from talentmoat.knowledge import plan_compartments
 from talentmoat.lab_economics import POLICY_NAMES, assess, require_firm
 from talentmoat.loader import Lab
@@ -51,6 +56,9 @@ class RivalSetup:
         buyout: Value of the rival's buy-out of the forfeit (USD/yr), shape (N,).
         utility_rest: ``α`` plus the compute, autonomy and friction terms of ``ΔU``, shape (N,).
         theta: Targeting exponent ``θ``.
+        reach: Multiplier of its targeting weight per seat, shape (N,): 1 for a rival without
+            a leaked talent map, higher on mapped people when a map reached it; for a portfolio
+            company, the chance it reaches each seat (facilitated, or through a leaked map).
         rebuild_per_quarter: Growth of its own coverage a quarter, shape (C,).
         initial_own: Its own coverage at the start, shape (C,).
     """
@@ -63,6 +71,7 @@ class RivalSetup:
     buyout: np.ndarray
     utility_rest: np.ndarray
     theta: float
+    reach: np.ndarray
     rebuild_per_quarter: np.ndarray
     initial_own: np.ndarray
 
@@ -82,7 +91,7 @@ class Setup:
         stay_value: Risk-adjusted package (USD/yr), shape (N,).
         beta_comp: Weight of ``ln(offer/stay)`` in ``ΔU``.
         hazard: Quarterly background hazard, shape (N,).
-        rivals: One entry per rival.
+        rivals: One entry per hiring party: the rivals, then the portfolio companies.
         counter_share: Share of an offer's gap the lab matches (0: no counter), shape (N,).
         counter_cap: Cap on a counter-offer (USD/yr), shape (N,).
         counter_years: Years of a counter-offer the lab pays when the person stays.
@@ -173,29 +182,7 @@ def build_setup(lab: Lab, name: str, policies: list[str]) -> Setup:
         b.p_accept_at_parity, b.beta_comp, b.beta_compute, b.beta_autonomy, b.beta_friction
     )
     nominal = nominal_package(a.pay.cash, a.pay.equity_grant_per_year)
-    rivals = []
-    for rival, offers in zip(scenario.rivals, a.offers, strict=True):
-        m = rival.offer_multiple
-        median, sigma = ((m.value, 0.0) if isinstance(m, ConstantMultiple)
-                         else (m.median, m.sigma))
-        rivals.append(RivalSetup(
-            name=rival.name,
-            offers_per_quarter=rival.hires_per_quarter,
-            multiple_median=median,
-            multiple_sigma=sigma,
-            offer_face=offer_value(1.0, nominal, rival.liquid_share, rival.illiquid_discount,
-                                   0.0, a.package.forfeit),
-            buyout=offer_value(0.0, nominal, rival.liquid_share, rival.illiquid_discount,
-                               rival.buyout_share, a.package.forfeit),
-            utility_rest=offer_utility(coefficients, 1.0, offers.compute_ratio,
-                                       offers.autonomy_gap, rival.friction),
-            theta=rival.targeting_exponent,
-            rebuild_per_quarter=rival_rebuild(lab, rival),
-            initial_own=_by_component(lab, rival.initial_coverage, 0.0),
-        ))
-
-    K = lab.roster.K
-    tacit = scenario.blueprint.tacit
+    K, tacit = lab.roster.K, scenario.blueprint.tacit
     cost_per_seat = np.zeros(n)
     if "compartmentalize" in policies:
         plan_spec = scenario.knowledge.plan
@@ -209,6 +196,43 @@ def build_setup(lab: Lab, name: str, policies: list[str]) -> Setup:
         tacit = np.where(np.isin(scenario.blueprint.ids, plan_spec.org_holds), 0.0, tacit)
         overhead = (scenario.policies.compartmentalize or CompartmentalizePolicy()).overhead_share
         cost_per_seat += plan.revoked.any(axis=1) * overhead * a.pay.cash / QUARTERS_PER_YEAR
+
+    parties = [(rival, offers.compute_ratio, offers.autonomy_gap, np.ones(n))
+               for rival, offers in zip(scenario.rivals, a.offers, strict=True)]
+    if scenario.investors.syndicate:
+        syn = assess_syndicate(lab, K, tacit, initial_lead(lab), "nonpoach_request" in policies)
+        parties = [(rival, ratio, gap, reach) for (rival, ratio, gap, _), reach
+                   in zip(parties, syn.rival_reach, strict=True)]
+        for company, rate, access in zip(syn.companies, syn.company_rate, syn.access,
+                                         strict=True):
+            party = Rival(
+                name=f"portfolio:{company.name}", hires_per_quarter=rate,
+                offer_multiple=company.offer_multiple, liquid_share=company.liquid_share,
+                illiquid_discount=company.illiquid_discount, friction=company.friction,
+                targeting_exponent=company.targeting_exponent,
+            )
+            parties.append((party, 1.0, 0.0, access))
+    rivals = []
+    for rival, compute_ratio, autonomy_gap, reach in parties:
+        m = rival.offer_multiple
+        median, sigma = ((m.value, 0.0) if isinstance(m, ConstantMultiple)
+                         else (m.median, m.sigma))
+        rivals.append(RivalSetup(
+            name=rival.name,
+            offers_per_quarter=rival.hires_per_quarter,
+            multiple_median=median,
+            multiple_sigma=sigma,
+            offer_face=offer_value(1.0, nominal, rival.liquid_share, rival.illiquid_discount,
+                                   0.0, a.package.forfeit),
+            buyout=offer_value(0.0, nominal, rival.liquid_share, rival.illiquid_discount,
+                               rival.buyout_share, a.package.forfeit),
+            utility_rest=np.broadcast_to(offer_utility(coefficients, 1.0, compute_ratio,
+                                                       autonomy_gap, rival.friction), (n,)),
+            theta=rival.targeting_exponent,
+            reach=reach,
+            rebuild_per_quarter=rival_rebuild(lab, rival),
+            initial_own=_by_component(lab, rival.initial_coverage, 0.0),
+        ))
 
     counter_share = np.zeros(n)
     counter_cap = np.full(n, np.inf)
