@@ -55,7 +55,10 @@ def test_oracle_14_exact_by_live_edge_enumeration():
 def test_one_degree_by_default():
     one = independent_cascade(PATH, ["s"])
     assert one.expected_spread == pytest.approx(1.5)
-    assert independent_cascade(proxy(), ["investor"]).probability("engineer") == 0.0
+    one_degree = independent_cascade(proxy(), ["investor"])
+    assert one_degree.probability("engineer") == 0.0
+    assert one_degree.samples == 2 ** 3  # the companies' onward ties cannot fire
+    assert one_degree.probability("p0") == pytest.approx(0.3)
     two = independent_cascade(proxy(), ["investor"], max_depth=2)
     assert two.probability("engineer") == pytest.approx(0.169416, abs=1e-9)
     assert independent_cascade(PATH, ["s"], max_depth=0).expected_spread == 1.0

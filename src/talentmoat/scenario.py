@@ -577,7 +577,7 @@ class Investors(_Strict):
     map_size: int = Field(default=20, ge=0, le=1_000_000)
     map_visibility_boost: float = Field(default=1.0, ge=0.0, le=100.0)
     enforcement: Literal["reputation", "repeated_game"] = "reputation"
-    exact_max_edges: int = Field(default=16, ge=0, le=22)
+    exact_max_edges: int = Field(default=16, ge=0, le=18)
     cascade_samples: int = Field(default=20_000, ge=100, le=10_000_000)
 
     def check_nodes(self, rivals: list[str]) -> None:

@@ -91,8 +91,9 @@ def independent_cascade(
         graph: Directed graph; each edge's attribute ``p`` is its probability in [0, 1].
         seeds: Nodes active at the start.
         max_depth: Hops the map may travel (1: one degree; None: unlimited).
-        exact_max_edges: Enumerate all live-edge graphs when the graph has at most this many
-            edges (``2^E`` of them).
+        exact_max_edges: Enumerate all live-edge graphs when at most this many edges can fire
+            (``2^E`` of them); edges leaving nodes the seeds cannot reach within
+            ``max_depth − 1`` hops are left out first.
         samples: Live-edge graphs drawn otherwise.
         seed: Seed of the Monte Carlo draws.
 
@@ -101,7 +102,14 @@ def independent_cascade(
     """
     nodes = tuple(graph.nodes)
     index = {n: k for k, n in enumerate(nodes)}
-    edges = list(graph.edges(data=EDGE_PROBABILITY, default=0.0))
+    # Only edges leaving a node the seeds reach in fewer than max_depth hops can ever fire.
+    near: set[str] = set()
+    if max_depth != 0:
+        cutoff = None if max_depth is None else max_depth - 1
+        for source in seeds:
+            near |= set(nx.single_source_shortest_path_length(graph, source, cutoff=cutoff))
+    edges = [e for e in graph.edges(data=EDGE_PROBABILITY, default=0.0)
+             if e[0] in near and e[2] > 0]
     src = np.array([index[u] for u, _, _ in edges], dtype=int)
     dst = np.array([index[v] for _, v, _ in edges], dtype=int)
     p = np.array([q for _, _, q in edges], dtype=float)

@@ -25,6 +25,7 @@ import numpy as np
 
 from talentmoat.investors.cascade import EDGE_PROBABILITY, Spread, independent_cascade
 from talentmoat.investors.payoff import (
+    defects,
     facilitation_gain,
     facilitation_payoff,
     lab_blueprint_loss,
@@ -33,6 +34,7 @@ from talentmoat.investors.payoff import (
     self_enforcing_cost,
 )
 from talentmoat.knowledge import standalone_share
+from talentmoat.lab_economics import require_firm
 from talentmoat.loader import Lab
 from talentmoat.scenario import Investors, PortfolioCompany
 
@@ -125,8 +127,7 @@ def assess_syndicate(lab: Lab, K: np.ndarray, tacit: np.ndarray, lead0: float,
     """
     s = lab.scenario
     section = s.investors
-    firm = s.firm
-    assert firm is not None  # callers check with require_firm
+    firm = require_firm(lab)
     w = s.blueprint.weights
     syndicate = section.syndicate
     companies = tuple(p for v in syndicate for p in v.portfolio)
@@ -141,7 +142,7 @@ def assess_syndicate(lab: Lab, K: np.ndarray, tacit: np.ndarray, lead0: float,
     deterrent = (threshold if section.enforcement == "repeated_game"
                  else np.array([v.reputation_cost for v in syndicate]))
     honours = np.array([requested and v.agreed_to_request for v in syndicate], dtype=float)
-    facilitated = facilitation_payoff(gain, investor_of, honours, deterrent) > 0
+    facilitated = defects(facilitation_payoff(gain, investor_of, honours, deterrent))
 
     rivals = [r.name for r in s.rivals]
     graph = syndicate_graph(section, rivals)
