@@ -114,3 +114,17 @@ def test_request_lowers_departures_less_with_proxy_leakage_than_without(tmp_path
     assert off["mean"] < on["mean"]  # … by more when nothing leaks
     # the difference is larger than the paired intervals' half-widths
     assert on["low"] > off["mean"] and off["high"] < on["mean"], effect
+
+
+def test_repeated_game_enforcement_uses_the_grim_trigger_threshold(tmp_path):
+    lab = lean(tmp_path, **{"enforcement: reputation": "enforcement: repeated_game"})
+    asked = syndicate(lab, True)
+    # δ = 0.9: deterrents 9 L = $9M, $45M, $18M against gains of $52.5M, $6M, $6M.
+    np.testing.assert_allclose(asked.deterrent, [9.0e6, 4.5e7, 1.8e7])
+    assert asked.facilitated[asked.investor_of == 0].all()
+    assert not asked.facilitated[asked.investor_of != 0].any()
+    lax = lean(tmp_path, "lax.yaml", **{"enforcement: reputation": "enforcement: repeated_game",
+                                        "deal_flow_loss_per_year: 5.0e6":
+                                        "deal_flow_loss_per_year: 5.0e5"})
+    # L = $0.5M: 9 L = $4.5M no longer deters the lead fund's $6M gain.
+    assert syndicate(lax, True).facilitated[asked.investor_of == 1].all()
