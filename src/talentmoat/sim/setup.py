@@ -13,10 +13,10 @@ effect is in one place below:
 - ``retention_grant``: counter-offers that close part of each offer's gap, paid when the person
   stays;
 - ``nonpoach_request``: investors that agreed carry their deterrent (reputation cost, or the
-  repeated-game threshold) when weighing a
-  facilitated hire (:mod:`talentmoat.investors`). Every strategy of a scenario with a syndicate
-  has the same hiring parties — the rivals, then one ``portfolio:<name>`` party per portfolio
-  company — so strategies share their draws; a party the request silences has offer rate 0.
+  repeated-game threshold) when weighing a facilitated hire (:mod:`talentmoat.investors`).
+  Every strategy of a scenario with a syndicate has the same hiring parties — the rivals, then
+  one ``portfolio:<name>`` party per portfolio company — so strategies share their draws; a
+  party the request silences has offer rate 0.
 """
 
 from __future__ import annotations
