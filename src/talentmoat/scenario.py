@@ -458,6 +458,149 @@ class Rival(_Strict):
     initial_coverage: Share | dict[str, Share] = 0.0
 
 
+# --- Investors, the proxy problem and the antitrust line (MODEL.md §F; refs §6–8) -----------
+
+
+class Tie(_Strict):
+    """A tie through which a talent map may leak (one chance, independent cascade).
+
+    Attributes:
+        to: The node reached: an investor, a portfolio company, a rival, or a party declared
+            in ``investors.parties``.
+        leak_probability: Chance the map passes along this tie, in [0, 1]. refs §8: 0.3 to a
+            portfolio company (assumption).
+    """
+
+    to: str = Field(min_length=1, max_length=100)
+    leak_probability: Share
+
+
+class PortfolioCompany(_Strict):
+    """A company an investor holds that wants the same people (a hiring party in the simulation).
+
+    Attributes:
+        name: Unique node name; the simulation calls the hiring party ``portfolio:<name>``.
+        stake: ``s_vp``, the investor's stake in it, in [0, 1].
+        ai_hires_per_year: AI hires it wants a year; one offer per wanted hire (like a rival's
+            ``hires_per_quarter``), aimed at the lab only through its investor or a leaked map.
+        uplift_per_hire: Value one hire adds to the company (USD per hire).
+        offer_multiple: Multiple of the person's nominal package. Default lognormal with median
+            2.0, sigma 0.35 (assumption: below a hyperscaler's 2–3×, refs §8).
+        liquid_share: Share of the offer in cash, at face. Default 0.5 (assumption: a
+            venture-backed company pays partly in its own illiquid equity).
+        illiquid_discount: The person's discount on the rest. Default 0.24 (Finnerty at
+            σ = 0.6, T = 4; refs §1.5).
+        friction: Relocation and similar frictions, 0–1. Default 0.
+        targeting_exponent: ``θ`` of its targeting. Default 1.5 (as rivals; assumption).
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    stake: Share
+    ai_hires_per_year: float = Field(ge=0.0, le=10_000.0)
+    uplift_per_hire: float = Field(ge=0.0)
+    offer_multiple: OfferMultiple = LognormalMultiple(dist="lognormal", median=2.0, sigma=0.35)
+    liquid_share: Share = 0.5
+    illiquid_discount: Share = 0.24
+    friction: Share = 0.0
+    targeting_exponent: float = Field(default=1.5, ge=0.0, le=20.0)
+
+
+class Investor(_Strict):
+    """One investor in the lab (MODEL.md §F).
+
+    Attributes:
+        name: Unique node name.
+        stake: ``s_v``, its stake in the lab, in [0, 1].
+        portfolio: Companies it holds that want AI hires.
+        agreed_to_request: Whether it was asked and agreed not to poach (``honours_v = 1`` under
+            the ``nonpoach_request`` strategy). Default true.
+        reputation_cost: ``reputation_cost_v``: what breaking its word costs it (USD). Default 0.
+        discount_factor: ``δ`` per year of the repeated game. Default 0.9 (assumption).
+        deal_flow_loss_per_year: ``L``, deal flow lost a year once other founders and funds
+            punish a defector (USD). Default 0 (assumption: none unless stated).
+        ties: Ties through which its talent map leaks (to its portfolio founders, other funds,
+            recruiters).
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    stake: Share
+    portfolio: list[PortfolioCompany] = Field(default_factory=list, max_length=100)
+    agreed_to_request: bool = True
+    reputation_cost: float = Field(default=0.0, ge=0.0)
+    discount_factor: float = Field(default=0.9, ge=0.0, lt=1.0)
+    deal_flow_loss_per_year: float = Field(default=0.0, ge=0.0)
+    ties: list[Tie] = Field(default_factory=list, max_length=1000)
+
+
+class Party(_Strict):
+    """A node of the investors' network bound by nothing (a founder, fund or recruiter).
+
+    Attributes:
+        name: Unique node name.
+        kind: ``founder``, ``fund``, ``recruiter`` or ``other`` (informational).
+        ties: Its own ties, used when ``investors.leak_depth`` > 1.
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    kind: Literal["founder", "fund", "recruiter", "other"] = "other"
+    ties: list[Tie] = Field(default_factory=list, max_length=1000)
+
+
+class Investors(_Strict):
+    """The syndicate, its network and the non-poach request (MODEL.md §F).
+
+    Attributes:
+        syndicate: The investors.
+        parties: Further nodes of the network (ties may name them).
+        formal_agreement: Whether a *formal* no-poach agreement is declared. Loading works; the
+            commands warn (per se illegal in the US, a cartel in the EU) and the model treats it
+            as unenforceable: exactly the informal request. Default false.
+        leak_depth: Hops a talent map travels from its investor; 0 switches the proxy leakage
+            off. Default 1 (MODEL.md §F: one degree).
+        map_size: The talent map lists the lab's top ``map_size`` people by ``B({i})``.
+            Default 20 (refs §8: the core of 20; assumption).
+        map_visibility_boost: A party holding the map sees a mapped person's visibility
+            multiplied by ``1 + boost`` (in expectation: ``1 + boost · P(reached)``). Default 1
+            (assumption: a map doubles how visible the key people are).
+        enforcement: What holds an investor who agreed to the request: ``reputation`` (its
+            ``reputation_cost``; default) or ``repeated_game`` (the grim-trigger deterrent
+            ``δ / (1 − δ) · L``).
+        exact_max_edges: Cascade reach is exact (live-edge enumeration) up to this many edges,
+            Monte Carlo above. Default 16.
+        cascade_samples: Monte Carlo live-edge graphs. Default 20000.
+    """
+
+    syndicate: list[Investor] = Field(default_factory=list, max_length=100)
+    parties: list[Party] = Field(default_factory=list, max_length=1000)
+    formal_agreement: bool = False
+    leak_depth: int = Field(default=1, ge=0, le=20)
+    map_size: int = Field(default=20, ge=0, le=1_000_000)
+    map_visibility_boost: float = Field(default=1.0, ge=0.0, le=100.0)
+    enforcement: Literal["reputation", "repeated_game"] = "reputation"
+    exact_max_edges: int = Field(default=16, ge=0, le=18)
+    cascade_samples: int = Field(default=20_000, ge=100, le=10_000_000)
+
+    def check_nodes(self, rivals: list[str]) -> None:
+        """Raise ValueError unless names are unique and every tie names a known node."""
+        names = ([v.name for v in self.syndicate] + [p.name for v in self.syndicate
+                 for p in v.portfolio] + [p.name for p in self.parties] + rivals)
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError("investors: investor, portfolio company, party and rival names "
+                             f"must be unique; repeated: {', '.join(repeated)}")
+        known = set(names)
+        sources = [(f"syndicate[{n}]", v.ties) for n, v in enumerate(self.syndicate)]
+        sources += [(f"parties[{n}]", p.ties) for n, p in enumerate(self.parties)]
+        for where, ties in sources:
+            for k, tie in enumerate(ties):
+                if tie.to not in known:
+                    raise ValueError(
+                        f"investors.{where}.ties[{k}].to: unknown node '{tie.to}'; name an "
+                        "investor, a portfolio company or a rival, or declare it in "
+                        "investors.parties"
+                    )
+
+
 class Behaviour(_Strict):
     """Coefficients of the move decision (MODEL.md §E; refs §3.1).
 
@@ -613,7 +756,7 @@ class Policies(_Strict):
 
 
 STRATEGY_POLICIES = ("liquidity", "synthetic_equity", "compute", "compartmentalize",
-                     "retention_grant")
+                     "retention_grant", "nonpoach_request")
 """Policies a strategy may name."""
 
 
@@ -650,6 +793,8 @@ class Scenario(_Strict):
         rivals: Rivals that make offers.
         behaviour: Coefficients of the move decision.
         policies: Economic firewalls: ``liquidity``, ``synthetic_equity``, ``compute``.
+        investors: The syndicate, its network and the non-poach request (MODEL.md §F); the
+            strategy policy ``nonpoach_request`` makes the request.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -664,6 +809,7 @@ class Scenario(_Strict):
     rivals: list[Rival] = Field(default_factory=list, max_length=100)
     behaviour: Behaviour = Behaviour()
     policies: Policies = Policies()
+    investors: Investors = Investors()
     strategies: dict[str, list[str]] = Field(default_factory=lambda: {"baseline": []})
     simulation: Simulation = Simulation()
 
@@ -723,6 +869,7 @@ class Scenario(_Strict):
                 raise ValueError(f"rivals[{n}]: unknown component(s) {', '.join(unknown)}")
             if any(v < 0 for v in rival.rebuild_focus.values()):
                 raise ValueError(f"rivals[{n}].rebuild_focus: shares must be ≥ 0")
+        self.investors.check_nodes(names)
         for name, policies in self.strategies.items():
             unknown = sorted(set(policies) - set(STRATEGY_POLICIES))
             if unknown:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from talentmoat.cli.app import app, console, err_console, guarded, print_json
+from talentmoat.cli.investors import warn_antitrust
 from talentmoat.cli.knowledge import (
     DEFAULT_SCENARIO,
     PLAN_K,
@@ -61,6 +62,7 @@ def _progress(enabled: bool):
 
 def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int | None,
          seed: int | None, workers: int, show_progress: bool) -> SimulationResult:
+    warn_antitrust(lab)
     with _progress(show_progress) as update:
         return simulate(lab, strategies, replications=reps, quarters=quarters, seed=seed,
                         workers=workers, progress=update)

@@ -5,9 +5,11 @@ knowledge, and a quarter is a fixed sequence of vectorised steps (MODEL.md §E�
 
 1. **Backfill.** Seats vacated ``backfill_quarters`` ago get a newcomer at
    ``min(K_new, target)``.
-2. **Offers**, rival by rival. Rival j makes ``⌊h_j⌋`` offers, plus one with probability
-   ``h_j − ⌊h_j⌋``, to distinct people in post drawn without replacement with probability
-   ``∝ visibility_i · B({i})^θ_j`` (successive sampling on cumulative weights). Each offer has
+2. **Offers**, hiring party by hiring party (rivals, then investors' portfolio companies). Party
+   j makes ``⌊h_j⌋`` offers, plus one with probability ``h_j − ⌊h_j⌋``, to distinct people in
+   post drawn without replacement with probability ``∝ reach_ji · visibility_i · B({i})^θ_j``
+   (successive sampling on cumulative weights); ``reach`` carries leaked talent maps and
+   investors' routing (:mod:`talentmoat.investors`). Each offer has
    a multiple ``median · exp(σ Z)``; its value is ``m · face + buyout``. Under a retention grant
    the lab counters, adding ``min(cap, share · max(0, offer − stay))`` to the package. The person
    accepts with ``P = 1 / (1 + exp(−ΔU))``, ``ΔU = rest + β_comp ln(offer / stay)``.
@@ -122,9 +124,10 @@ def _row_sum(r: np.ndarray, values: np.ndarray, n_rep: int) -> np.ndarray:
     return out
 
 
-def slots(setup: Setup) -> int:
-    """Offer slots a quarter: the most offers any rival of the setup can make."""
-    return max((int(np.ceil(rv.offers_per_quarter)) for rv in setup.rivals), default=0)
+def slots(setups: list[Setup]) -> int:
+    """Offer slots a quarter: the most offers any hiring party of any of the setups can make."""
+    return max((int(np.ceil(rv.offers_per_quarter)) for s in setups for rv in s.rivals),
+               default=0)
 
 
 class _Seats:
@@ -150,8 +153,8 @@ class _Seats:
         self.lab_certain = np.tile(certain.sum(axis=0), (n_rep, 1))
         value = (setup.target * world.weights).sum(axis=-1)
         every = np.arange(n)
-        self.weights = [np.tile(self._weight(value, rv.theta, every), (n_rep, 1))
-                        for rv in setup.rivals]
+        self.weights = [np.tile(self._weight(value, j, every), (n_rep, 1))
+                        for j in range(len(setup.rivals))]
         self.roles = np.eye(world.n_roles)[world.role_of]  # one-hot role per seat, (N, roles)
         self.headcount = np.tile(self.roles.sum(axis=0), (n_rep, 1))
         self.n_original = np.full(n_rep, float(n))
@@ -159,11 +162,16 @@ class _Seats:
         self.units = np.full(n_rep, setup.units_per_seat.sum())
         self.tender = np.full(n_rep, setup.tender_cash_per_seat.sum())
 
-    def _weight(self, value: np.ndarray, theta: float, n: np.ndarray) -> np.ndarray:
-        """Targeting weight ``visibility · B({i})^θ`` of seats n (0 for one holding nothing)."""
+    def _weight(self, value: np.ndarray, j: int, n: np.ndarray) -> np.ndarray:
+        """Party j's targeting weight ``reach · visibility · B({i})^θ`` of seats n.
+
+        0 for a seat holding nothing; ``reach`` carries leaked talent maps and, for a portfolio
+        company, whom its investor lets it reach.
+        """
+        rv = self.setup.rivals[j]
         positive = value > 0
-        return np.where(positive, self.setup.visibility[n]
-                        * np.power(np.where(positive, value, 1.0), theta), 0.0)
+        return np.where(positive, self.setup.visibility[n] * rv.reach[n]
+                        * np.power(np.where(positive, value, 1.0), rv.theta), 0.0)
 
     def _set_knowledge(self, r: np.ndarray, n: np.ndarray, new: np.ndarray) -> None:
         """Replace the knowledge of in-post seats (r, n) by ``new`` (shape (m, C))."""
@@ -174,8 +182,8 @@ class _Seats:
         self.lab_certain += _row_sum(r, new_c - old_c, n_rep)
         self.K[r, n] = new
         value = (new * self.world.weights).sum(axis=-1)
-        for j, rv in enumerate(self.setup.rivals):
-            self.weights[j][r, n] = self._weight(value, rv.theta, n)
+        for j in range(len(self.setup.rivals)):
+            self.weights[j][r, n] = self._weight(value, j, n)
 
     def _tally(self, r: np.ndarray, n: np.ndarray, sign: float) -> None:
         """Add (sign 1) or remove (sign −1) seats (r, n) from the running totals."""

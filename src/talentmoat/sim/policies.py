@@ -13,6 +13,9 @@ Package policies (``acts_on_package``) also change the packages, compute access 
 - ``compartmentalize`` (:class:`Compartmentalize`): seats start from (and newcomers learn up to)
   the plan; the organisation documents what it holds; coordination overhead.
 - ``retention_grant`` (:class:`RetentionGrant`): counter-offers, paid when the person stays.
+- ``nonpoach_request`` (:class:`NonpoachRequest`): investors that agreed weigh their deterrent
+  before facilitating a hire into their portfolio (:mod:`talentmoat.investors`); the hiring
+  parties are built with it in force.
 """
 
 from __future__ import annotations
@@ -144,7 +147,23 @@ class RetentionGrant(Policy):
         )
 
 
-_KINDS: dict[str, tuple[type, type]] = {
+@dataclasses.dataclass(frozen=True)
+class NonpoachRequest(Policy):
+    """The informal request that investors not poach (MODEL.md §F); never a formal pact.
+
+    It has no parameters of its own: each investor's answer and deterrent live in
+    ``investors.syndicate``.
+    """
+
+    name: ClassVar[str] = "nonpoach_request"
+
+    def apply(self, setup: Setup, lab: Lab, assessment: Assessment) -> Setup:
+        """Mark the request in force; the portfolio companies' offer rates follow from it."""
+        return dataclasses.replace(setup, nonpoach_request=True)
+
+
+_KINDS: dict[str, tuple[type, type | None]] = {
+    "nonpoach_request": (NonpoachRequest, None),
     "liquidity": (Tenders, LiquidityPolicy),
     "synthetic_equity": (SyntheticEquity, SyntheticEquityPolicy),
     "compute": (BlueSky, ComputePolicy),
@@ -156,5 +175,6 @@ _KINDS: dict[str, tuple[type, type]] = {
 def make_policy(name: str, scenario: Scenario) -> Policy:
     """The policy called ``name`` with the scenario's parameters (or their defaults)."""
     kind, spec_type = _KINDS[name]
-    spec = getattr(scenario.policies, name) or spec_type()
-    return kind(spec)
+    if spec_type is None:
+        return kind()
+    return kind(getattr(scenario.policies, name) or spec_type())

@@ -34,7 +34,8 @@ class SimulationResult:
     Attributes:
         strategies: Strategy names, the baseline first.
         trajectories: Per strategy, arrays shaped (R, T, ...).
-        rivals: Rival names (the columns of per-rival arrays).
+        rivals: Hiring-party names (the columns of per-rival arrays): the rivals, then
+            ``portfolio:<name>`` for each investor's portfolio company.
         roles: Role names (the columns of ``headcount``).
         initial_headcount: People in post at the start by role, shape (roles,).
         lead0: The lab's starting lead.
@@ -71,7 +72,7 @@ def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:
 def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarters: int,
                ) -> list[Trajectories]:
     draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].rivals),
-                 slots(setups[0]))
+                 slots(setups))
     return [simulate_strategy(setup, world, draws) for setup in setups]
 
 
@@ -122,7 +123,8 @@ def simulate(
     root = s.seed if seed is None else seed
     world, roles = make_world(lab)
     setups = [build_setup(lab, name, s.strategies[name]) for name in names]
-    per_rep = bytes_per_replication(n_quarters, lab.roster.size, len(s.rivals), slots(setups[0]))
+    per_rep = bytes_per_replication(n_quarters, lab.roster.size, len(setups[0].rivals),
+                                    slots(setups))
     size = max(1, min(sim.chunk if chunk is None else chunk, DRAW_MEMORY_BUDGET // per_rep))
     chunks = [range(a, min(a + size, n_reps)) for a in range(0, n_reps, size)]
     start = time.perf_counter()
@@ -145,7 +147,7 @@ def simulate(
     return SimulationResult(
         strategies=tuple(names),
         trajectories=trajectories,
-        rivals=tuple(r.name for r in s.rivals),
+        rivals=tuple(rv.name for rv in setups[0].rivals),
         roles=roles,
         initial_headcount=np.bincount(world.role_of, minlength=len(roles)).astype(float),
         lead0=world.lead0,

@@ -1,0 +1,178 @@
+"""``talentmoat investors``: each investor's payoff table, decision, threshold and map spread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.markup import escape
+from rich.table import Table
+
+from talentmoat.cli.app import app, console, err_console, guarded, print_json
+from talentmoat.cli.knowledge import JsonOpt, ScenarioArg
+from talentmoat.investors import (
+    Syndicate,
+    assess_syndicate,
+    cooperation_sustainable,
+    formal_agreement_warning,
+    key_offers_per_year,
+)
+from talentmoat.lab_economics import require_firm
+from talentmoat.loader import Lab, load_scenario
+from talentmoat.sim.setup import initial_lead
+
+
+def warn_antitrust(lab: Lab) -> None:
+    """Print the formal-agreement warning on stderr when the scenario declares one."""
+    text = formal_agreement_warning(lab.scenario.investors.formal_agreement)
+    if text:
+        err_console.print(f"[bold yellow]warning[/] {escape(text)}", highlight=False)
+
+
+def _moved(mask: np.ndarray, mapped: np.ndarray) -> dict[str, int]:
+    return {"people": int(mask.sum()), "key_people": int((mask & mapped).sum())}
+
+
+def investors_payload(lab: Lab) -> dict[str, Any]:
+    """Everything the command reports, as plain data (USD; offers per quarter or year)."""
+    s = lab.scenario
+    require_firm(lab)
+    K, tacit = lab.roster.K, s.blueprint.tacit
+    lead0 = initial_lead(lab)
+    free = assess_syndicate(lab, K, tacit, lead0, requested=False)
+    asked = assess_syndicate(lab, K, tacit, lead0, requested=True)
+    offers_free = key_offers_per_year(lab, free, K)
+    offers_asked = key_offers_per_year(lab, asked, K)
+    rows = []
+    for v, investor in enumerate(s.investors.syndicate):
+        own = np.flatnonzero(asked.investor_of == v)
+        max_gain = float(asked.self_enforcing[v])
+        defecting = bool(asked.facilitated[own].any())
+        spread = asked.spreads[v]
+        reached = {n: float(p) for n, p in zip(spread.nodes, spread.reach, strict=True)
+                   if n != investor.name and p > 0}
+        rows.append({
+            "name": investor.name,
+            "stake": investor.stake,
+            "agreed_to_request": investor.agreed_to_request,
+            "reputation_cost": investor.reputation_cost,
+            "deterrent": float(asked.deterrent[v]),
+            "decision": "defects" if defecting else "honours",
+            "self_enforcing_reputation_cost": max_gain,
+            "repeated_game": {
+                "discount_factor": investor.discount_factor,
+                "deal_flow_loss_per_year": investor.deal_flow_loss_per_year,
+                "threshold": float(asked.repeated_threshold[v]),
+                "sustainable": bool(cooperation_sustainable(
+                    max_gain, investor.discount_factor, investor.deal_flow_loss_per_year)),
+            },
+            "parties_reached_expected": spread.expected_spread - 1.0,
+            "reach": reached,
+            "cascade_exact": spread.exact,
+            "key_offers_per_year": {"without_request": float(offers_free[v]),
+                                    "with_request": float(offers_asked[v])},
+            "companies": [_company(free, asked, k) for k in own],
+        })
+    return {
+        "scenario": s.name,
+        "source": lab.source,
+        "lead0": lead0,
+        "enforcement": s.investors.enforcement,
+        "leak_depth": s.investors.leak_depth,
+        "key_people": int(asked.mapped.sum()),
+        "formal_agreement": s.investors.formal_agreement,
+        "warning": formal_agreement_warning(s.investors.formal_agreement),
+        "value_loss_usd": {"max": float(asked.value_loss.max(initial=0.0)),
+                           "median": float(np.median(asked.value_loss))},
+        "investors": rows,
+    }
+
+
+def _company(free: Syndicate, asked: Syndicate, k: int) -> dict[str, Any]:
+    company = asked.companies[k]
+    v = asked.investor_of[k]
+    gain = asked.gain[k]  # s_vp·uplift − s_v·ΔV_lab(i), shape (N,)
+    upside = company.stake * company.uplift_per_hire
+    return {
+        "name": company.name,
+        "stake": company.stake,
+        "ai_hires_per_year": company.ai_hires_per_year,
+        "uplift_per_hire": company.uplift_per_hire,
+        "company_gain_per_hire": upside,
+        "lab_loss_max": float(upside - gain.min()),
+        "gain_max": float(gain.max()),
+        "gain_min": float(gain.min()),
+        "payoff_max_with_request": float(gain.max()
+                                         - asked.honours[v] * asked.deterrent[v]),
+        "moved_without_request": _moved(free.facilitated[k], free.mapped),
+        "moved_with_request": _moved(asked.facilitated[k], asked.mapped),
+        "offers_per_quarter": {"without_request": float(free.company_rate[k]),
+                               "with_request": float(asked.company_rate[k])},
+    }
+
+
+def _mn(usd: float) -> str:
+    return f"${usd / 1e6:,.1f}M"
+
+
+def print_investors(payload: dict[str, Any]) -> None:
+    """The payoff table and the spread table."""
+    table = Table(title=f"{payload['scenario']}: facilitating a hire into a portfolio company "
+                  "pays s_vp·uplift − s_v·ΔV_lab(i) − honours·deterrent", title_justify="left")
+    for col in ("investor", "s_v", "company", "s_vp", "s_vp·uplift", "max s_v·ΔV", "deterrent",
+                "payoff (best case)", "moves (no request)", "moves (request)", "offers/qtr"):
+        table.add_column(col, justify="left" if col in ("investor", "company") else "right")
+    for inv in payload["investors"]:
+        for c in inv["companies"] or [None]:
+            if c is None:
+                table.add_row(escape(inv["name"]), f"{inv['stake']:.1%}", "—", *["—"] * 8)
+                continue
+            free, asked = c["moved_without_request"], c["moved_with_request"]
+            table.add_row(
+                escape(inv["name"]), f"{inv['stake']:.1%}", escape(c["name"]),
+                f"{c['stake']:.0%}", _mn(c["company_gain_per_hire"]), _mn(c["lab_loss_max"]),
+                _mn(inv["deterrent"]) if inv["agreed_to_request"] else "not asked",
+                _mn(c["payoff_max_with_request"]),
+                f"{free['people']} ({free['key_people']} key)",
+                f"{asked['people']} ({asked['key_people']} key)",
+                f"{c['offers_per_quarter']['without_request']:.2f} → "
+                f"{c['offers_per_quarter']['with_request']:.2f}",
+            )
+    console.print(table)
+    spread = Table(title=f"Under the request ({payload['enforcement']} enforcement; talent map "
+                   f"of {payload['key_people']} key people, leak depth {payload['leak_depth']})",
+                   title_justify="left")
+    for col in ("investor", "decision", "self-enforcing at", "repeated game δ/(1−δ)·L",
+                "parties reached", "extra offers/yr to key people"):
+        spread.add_column(col, justify="left" if col in ("investor", "decision") else "right")
+    for inv in payload["investors"]:
+        rg = inv["repeated_game"]
+        offers = inv["key_offers_per_year"]
+        spread.add_row(
+            escape(inv["name"]), inv["decision"], _mn(inv["self_enforcing_reputation_cost"]),
+            f"{_mn(rg['threshold'])} ({'holds' if rg['sustainable'] else 'fails'})",
+            f"{inv['parties_reached_expected']:.2f}",
+            f"{offers['without_request']:.2f} → {offers['with_request']:.2f}",
+        )
+    console.print(spread)
+    console.print(
+        "ΔV_lab(i) = V_0·φ_int·ΔB_i/lead_0 with ΔB_i the lab's tacit marginal loss; the largest "
+        f"is {_mn(payload['value_loss_usd']['max'])}. 'Moves' counts the people for whom "
+        "facilitating pays; offers/qtr includes offers made through a leaked map.",
+        highlight=False,
+    )
+
+
+@app.command()
+@guarded
+def investors(scenario: ScenarioArg, json: JsonOpt = False) -> None:
+    """Each investor's payoff from facilitating hires, its decision, and where its map leaks."""
+    lab = load_scenario(scenario)
+    warn_antitrust(lab)
+    payload = investors_payload(lab)
+    if json:
+        print_json(payload)
+    elif not payload["investors"]:
+        console.print(f"{lab.source}: no investors (section investors.syndicate is empty)")
+    else:
+        print_investors(payload)
