@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.special import expit
 
@@ -153,8 +154,14 @@ class _Seats:
         self.lab_certain = np.tile(certain.sum(axis=0), (n_rep, 1))
         value = (setup.target * world.weights).sum(axis=-1)
         every = np.arange(n)
-        self.weights = [np.tile(self._weight(value, j, every), (n_rep, 1))
-                        for j in range(len(setup.rivals))]
+        n_parties = len(setup.rivals)
+        self.weights = np.empty((n_parties, n_rep, n))  # targeting weight per party and seat
+        for j in range(n_parties):
+            self.weights[j] = self._weight(value, j, every)
+        self.reach = np.array([rv.reach for rv in setup.rivals]).reshape(n_parties, n)
+        thetas = [rv.theta for rv in setup.rivals]
+        self.thetas = np.array(sorted(set(thetas)), dtype=float)  # distinct exponents
+        self.theta_of = np.array([list(self.thetas).index(t) for t in thetas], dtype=np.int64)
         self.roles = np.eye(world.n_roles)[world.role_of]  # one-hot role per seat, (N, roles)
         self.headcount = np.tile(self.roles.sum(axis=0), (n_rep, 1))
         self.n_original = np.full(n_rep, float(n))
@@ -174,16 +181,13 @@ class _Seats:
                         * np.power(np.where(positive, value, 1.0), rv.theta), 0.0)
 
     def _set_knowledge(self, r: np.ndarray, n: np.ndarray, new: np.ndarray) -> None:
-        """Replace the knowledge of in-post seats (r, n) by ``new`` (shape (m, C))."""
-        old_q, old_c = _log_miss(self.K[r, n])
-        new_q, new_c = _log_miss(new)
-        n_rep = len(self.lab_log)
-        self.lab_log += _row_sum(r, new_q - old_q, n_rep)
-        self.lab_certain += _row_sum(r, new_c - old_c, n_rep)
-        self.K[r, n] = new
-        value = (new * self.world.weights).sum(axis=-1)
-        for j in range(len(self.setup.rivals)):
-            self.weights[j][r, n] = self._weight(value, j, n)
+        """Replace the knowledge of in-post seats (r, n) (row-major) by ``new`` (shape (m, C))."""
+        _set_kernel(self.K, r, n, np.ascontiguousarray(new, dtype=float), *self._totals())
+
+    def _totals(self) -> tuple:
+        """The running totals and constants the compiled kernels update or read."""
+        return (self.lab_log, self.lab_certain, self.weights, self.setup.visibility, self.reach,
+                self.thetas, self.theta_of, self.world.weights)
 
     def _tally(self, r: np.ndarray, n: np.ndarray, sign: float) -> None:
         """Add (sign 1) or remove (sign −1) seats (r, n) from the running totals."""
@@ -219,16 +223,13 @@ class _Seats:
         self.learning[r, n] = (start < self.target[n]).any(axis=-1)
 
     def learn(self) -> None:
-        """Newcomers close ``η`` of their gap to the seat's level (within 1e-9: done)."""
-        r, n = np.nonzero(self.learning)
-        if not len(r):
-            return
-        goal = self.target[n]
-        new = self.K[r, n] + self.world.learning_rate * (goal - self.K[r, n])
-        done = (goal - new <= LEARNED).all(axis=-1)
-        new[done] = goal[done]
-        self._set_knowledge(r, n, new)
-        self.learning[r[done], n[done]] = False
+        """Newcomers close ``η`` of their gap to the seat's level (within 1e-9: done).
+
+        Learners are a growing share of the seats (every backfilled seat learns for years), so
+        this is one compiled pass over the seats (:func:`_learn_kernel`).
+        """
+        _learn_kernel(self.K, self.target, self.learning, self.world.learning_rate, LEARNED,
+                      *self._totals())
 
     def lab_miss(self) -> np.ndarray:
         """``Π_{in post} (1 − K)`` per replication and component, shape (R, C)."""
@@ -239,12 +240,79 @@ LEARNED = 1e-9
 """A newcomer within this of the seat's level on every component has learned it."""
 
 
-def _choose(weight: np.ndarray, u: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Draw seats without replacement with probability ``∝ weight``, one per slot.
+@numba.njit(cache=True)
+def _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas, theta_of, w,
+         powered):  # pragma: no cover - compiled
+    """Set seat (r, i)'s knowledge to ``new`` (C,), updating the running totals in place."""
+    value = 0.0
+    for k in range(K.shape[2]):
+        old = K[r, i, k]
+        if old >= 1.0:
+            lab_certain[r, k] -= 1.0
+        else:
+            lab_log[r, k] -= np.log1p(-old)
+        if new[k] >= 1.0:
+            lab_certain[r, k] += 1.0
+        else:
+            lab_log[r, k] += np.log1p(-new[k])
+        K[r, i, k] = new[k]
+        value += new[k] * w[k]
+    for u in range(len(thetas)):
+        powered[u] = value ** thetas[u] if value > 0.0 else 0.0
+    for j in range(weights.shape[0]):
+        weights[j, r, i] = visibility[i] * reach[j, i] * powered[theta_of[j]]
 
-    Successive sampling: slot k takes ``u[:, k]`` of the weight not yet chosen, located on the
-    row's cumulative weights with the chosen seats' intervals skipped; a row's draws depend on
-    that row alone.
+
+@numba.njit(cache=True)
+def _set_kernel(K, rows, seats, new, lab_log, lab_certain, weights, visibility, reach, thetas,
+                theta_of, w):  # pragma: no cover - compiled
+    """Set the knowledge of seats (rows[m], seats[m]) to ``new[m]``, in the order given.
+
+    Given row-major (as ``np.nonzero`` returns them), each replication's totals change in its
+    own fixed order, so results do not depend on the chunk. Shapes: K (R, N, C), rows and seats
+    (m,), new (m, C), lab_log and lab_certain (R, C), weights (J, R, N), visibility (N,),
+    reach (J, N), thetas (distinct exponents), theta_of (J,), w (C,).
+    """
+    powered = np.empty(len(thetas))
+    for m in range(len(rows)):
+        _put(K, rows[m], seats[m], new[m], lab_log, lab_certain, weights, visibility, reach,
+             thetas, theta_of, w, powered)
+
+
+@numba.njit(cache=True)
+def _learn_kernel(K, target, learning, eta, tol, lab_log, lab_certain, weights, visibility,
+                  reach, thetas, theta_of, w):  # pragma: no cover - compiled
+    """One quarter of learning, in place.
+
+    Every learning seat, row-major, moves ``eta`` of the way to its target (snapping to it
+    within ``tol``); shapes as in :func:`_set_kernel`.
+    """
+    n_rep, n, c = K.shape
+    new = np.empty(c)
+    powered = np.empty(len(thetas))
+    for r in range(n_rep):
+        for i in range(n):
+            if not learning[r, i]:
+                continue
+            done = True
+            for k in range(c):
+                new[k] = K[r, i, k] + eta * (target[i, k] - K[r, i, k])
+                if target[i, k] - new[k] > tol:
+                    done = False
+            if done:
+                new[:] = target[i]
+                learning[r, i] = False
+            _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas,
+                 theta_of, w, powered)
+
+
+@numba.njit(cache=True)
+def _choose(weight, u, counts):  # pragma: no cover - compiled
+    """Draw seats without replacement with probability ``∝ weight``, one per slot (compiled).
+
+    Successive sampling: in each row that makes offers, slot k takes ``u[r, k]`` of the weight
+    not yet chosen and finds it by binary search on the row's cumulative weights, skipping the
+    intervals of the seats already chosen; a row's draws depend on that row alone.
 
     Args:
         weight: Non-negative weights, shape (R, N).
@@ -254,27 +322,40 @@ def _choose(weight: np.ndarray, u: np.ndarray, counts: np.ndarray) -> np.ndarray
     Returns:
         Chosen seat per slot, shape (R, S); −1 where the slot makes no offer.
     """
-    n_rep, n_slots = u.shape
-    rows = np.arange(n_rep)
-    cum = np.cumsum(weight, axis=1)
-    total = cum[:, -1]
-    chosen = np.full((n_rep, n_slots), -1)
-    start = np.full((n_rep, n_slots), np.inf)
-    width = np.zeros((n_rep, n_slots))
-    for k in range(n_slots):  # a few slots, not people or replications
-        mass = u[:, k] * (total - width.sum(axis=1))
-        order = np.argsort(start, axis=1)
-        s_sorted = np.take_along_axis(start, order, axis=1)
-        w_sorted = np.take_along_axis(width, order, axis=1)
-        for m in range(k):
-            mass = mass + np.where(mass >= s_sorted[:, m], w_sorted[:, m], 0.0)
-        seat = np.minimum((cum <= mass[:, None]).sum(axis=1), weight.shape[1] - 1)
-        w_seat = weight[rows, seat]
-        fresh = ~(chosen[:, :k] == seat[:, None]).any(axis=1)
-        ok = (k < counts) & (w_seat > 0) & fresh
-        chosen[:, k] = np.where(ok, seat, -1)
-        start[:, k] = np.where(ok, cum[rows, seat] - w_seat, np.inf)
-        width[:, k] = np.where(ok, w_seat, 0.0)
+    n_rep, n = weight.shape
+    n_slots = u.shape[1]
+    chosen = np.full((n_rep, n_slots), -1, dtype=np.int64)
+    cum = np.empty(n)
+    starts = np.empty(n_slots)
+    widths = np.empty(n_slots)
+    for r in range(n_rep):
+        if counts[r] <= 0:
+            continue
+        total = 0.0
+        for i in range(n):
+            total += weight[r, i]
+            cum[i] = total
+        taken = 0
+        for k in range(min(counts[r], n_slots)):
+            removed = 0.0
+            for q in range(taken):
+                removed += widths[q]
+            mass = u[r, k] * (total - removed)
+            for q in np.argsort(starts[:taken]):
+                if mass >= starts[q]:
+                    mass += widths[q]
+            seat = min(np.searchsorted(cum, mass, side="right"), n - 1)
+            w_seat = weight[r, seat]
+            fresh = True
+            for q in range(k):
+                if chosen[r, q] == seat:
+                    fresh = False
+            if w_seat <= 0.0 or not fresh:
+                continue
+            chosen[r, k] = seat
+            starts[taken] = cum[seat] - w_seat
+            widths[taken] = w_seat
+            taken += 1
     return chosen
 
 
