@@ -13,7 +13,7 @@ Run from the repository root: ``python bench/engine_bench.py`` (needs the ``benc
    mean outcomes of many replications agree within Monte Carlo error (different random
    streams, so means are compared with their standard errors).
 3. **Scaling** of the full runner :func:`talentmoat.sim.simulate` (baseline strategy only),
-   time and peak memory (``ru_maxrss``) in a fresh subprocess per point, over N × R, plus
+   time and peak memory (``VmHWM``) in a fresh subprocess per point, over N × R, plus
    points that show chunking bounds memory.
 4. ``talentmoat run`` (all seven lean-lab strategies, 200 replications × 16 quarters) end to
    end in a subprocess, against the 30 s target.
@@ -32,7 +32,6 @@ import math
 import os
 import platform
 import pstats
-import resource
 import shutil
 import subprocess
 import sys
@@ -87,15 +86,22 @@ def chunk_size(setup: Setup, quarters: int, chunk: int) -> int:
 
 
 def run_engine(setup: Setup, world: World, reps: int, quarters: int, seed: int,
-               chunk: int) -> Trajectories:
-    """Draws + engine over the runner's chunks, stacked."""
+               chunk: int, split: list[float] | None = None) -> Trajectories:
+    """Draws + engine over the runner's chunks, stacked; ``split`` gets [draw s, engine s]."""
     size = chunk_size(setup, quarters, chunk)
     n = len(setup.stay_value)
-    parts = []
+    parts, t_draw, t_engine = [], 0.0, 0.0
     for a in range(0, reps, size):
+        start = time.perf_counter()
         draws = draw(seed, range(a, min(a + size, reps)), quarters, n, len(setup.rivals),
                      slots(setup))
+        t_draw += time.perf_counter() - start
+        start = time.perf_counter()
         parts.append(simulate_strategy(setup, world, draws))
+        t_engine += time.perf_counter() - start
+        del draws
+    if split is not None:
+        split[:] = [t_draw, t_engine]
     return runner._stack(parts)
 
 
@@ -286,11 +292,13 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
     setup, world = inputs(lab, "baseline")
     n = len(setup.stay_value)
     model_cls = mesa_model_class()
-    t_engine, t_mesa = [], []
+    t_engine, t_mesa, splits = [], [], []
     for _ in range(args.repeat):  # alternate, so both see the same load
+        split: list[float] = []
         start = time.perf_counter()
-        run_engine(setup, world, args.reps, args.quarters, lab.scenario.seed, args.chunk)
+        run_engine(setup, world, args.reps, args.quarters, lab.scenario.seed, args.chunk, split)
         t_engine.append(time.perf_counter() - start)
+        splits.append(split)
         start = time.perf_counter()
         run_mesa(model_cls, setup, world, args.mesa_reps, args.quarters, 1)
         t_mesa.append(time.perf_counter() - start)
@@ -300,13 +308,28 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
           f"chunk {chunk_size(setup, args.quarters, args.chunk)} replications")
     print(f"engine, R = {args.reps} (draws + engine): {best_of(t_engine)}  "
           f"-> {pq_engine / 1e6:.2f} M person-quarters/s")
+    best = splits[t_engine.index(min(t_engine))]
+    print(f"  of which draws {best[0]:.3f} s, simulate_strategy {best[1]:.3f} s "
+          f"(engine alone {n * args.quarters * args.reps / best[1] / 1e6:.2f} M pq/s)")
     print(f"Mesa 3.3.1, R = {args.mesa_reps}: {best_of(t_mesa)}  "
           f"-> {pq_mesa / 1e6:.3f} M person-quarters/s")
     print(f"ratio engine / Mesa: {pq_engine / pq_mesa:.0f}x (target >= 100x)")
     return {"setup": setup, "world": world, "ratio": pq_engine / pq_mesa}
 
 
-def profile_engine(setup: Setup, world: World, args: argparse.Namespace) -> None:
+def show_profile(prof: cProfile.Profile, title: str, top: int = 12) -> None:
+    text = io.StringIO()
+    pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(top)
+    lines = text.getvalue().splitlines()
+    head = next(i for i, line in enumerate(lines) if "ncalls" in line)
+    total = next((line.strip() for line in lines if "function calls" in line), "")
+    print(f"\n== Profile: {title} (cProfile, by own time; {total})")
+    site = str(Path(np.__file__).parents[1]) + "/"
+    print("\n".join(line.replace(str(Path.cwd()) + "/", "").replace(site, "")
+                    for line in lines[head:] if line.strip()))
+
+
+def profile(setup: Setup, world: World, args: argparse.Namespace) -> None:
     size = chunk_size(setup, args.quarters, args.chunk)
     n = len(setup.stay_value)
     draws = draw(1, range(size), args.quarters, n, len(setup.rivals), slots(setup))
@@ -314,14 +337,15 @@ def profile_engine(setup: Setup, world: World, args: argparse.Namespace) -> None
     prof.enable()
     simulate_strategy(setup, world, draws)
     prof.disable()
-    text = io.StringIO()
-    pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(12)
-    print(f"\n== Profile of simulate_strategy, one chunk of {size} replications, N = {n:,}, "
-          f"T = {args.quarters} (cProfile, by own time)")
-    lines = text.getvalue().splitlines()
-    start = next(i for i, line in enumerate(lines) if "ncalls" in line)
-    print("\n".join(line.replace(str(Path.cwd()) + "/", "") for line in lines[start - 4:]
-                    if line.strip()))
+    show_profile(prof, f"simulate_strategy, one chunk of {size} replications, N = {n:,}, "
+                 f"T = {args.quarters}")
+    del draws
+    model_cls = mesa_model_class()
+    prof = cProfile.Profile()
+    prof.enable()
+    run_mesa(model_cls, setup, world, 1, args.quarters, 1)
+    prof.disable()
+    show_profile(prof, f"Mesa model, 1 replication, N = {n:,}, T = {args.quarters}")
 
 
 # --------------------------------------------------------------------------- 2. cross-check
@@ -377,6 +401,17 @@ def cross_check(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------- 3. scaling
 
 
+def high_water_mib() -> float:
+    """Peak resident memory of this process (VmHWM, MiB).
+
+    Not ``ru_maxrss``: Linux carries it across ``execve``, so a child started by a big parent
+    would report the parent's peak.
+    """
+    with open("/proc/self/status") as f:
+        line = next(x for x in f if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def child(args: argparse.Namespace) -> None:
     """One scaling point in a fresh process: the full runner, baseline only."""
     workdir = Path(tempfile.mkdtemp())
@@ -390,7 +425,7 @@ def child(args: argparse.Namespace) -> None:
         result = runner.simulate(lab, ["baseline"], replications=args.reps,
                                  quarters=args.quarters, chunk=args.chunk)
         seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = high_water_mib()
         print(json.dumps({"seconds": seconds, "peak_mib": peak, "before_mib": before,
                           "chunk": result.provenance["chunk"]}))
     finally:
@@ -404,7 +439,7 @@ def scaling(args: argparse.Namespace) -> None:
                (big, max(args.grid_r), max(args.grid_r), 2**40)]  # one chunk: no bound
     print(f"\n== 3. Scaling of talentmoat.sim.simulate (baseline strategy only), T = "
           f"{args.quarters}; fresh process per point, best of {args.scale_repeat}; peak = "
-          f"ru_maxrss, 'before' = RSS after imports and loading the scenario")
+          f"VmHWM, 'before' = RSS after imports and loading the scenario")
     print(f"{'N':>7} {'R':>5} {'chunk':>6} {'seconds':>8} {'pq/s (M)':>9} {'peak MiB':>9} "
           f"{'before MiB':>10} {'sim MiB':>8}")
     for n, r, chunk, budget in points:
@@ -453,7 +488,7 @@ def main() -> None:
     parser.add_argument("--check-strategies", default="baseline,all")
     parser.add_argument("--check-quarters", type=int, default=40)
     parser.add_argument("--check-engine-reps", type=int, default=4000)
-    parser.add_argument("--check-mesa-reps", type=int, default=400)
+    parser.add_argument("--check-mesa-reps", type=int, default=1000)
     parser.add_argument("--grid-n", type=int, nargs="+", default=[150, 1_500, 10_000])
     parser.add_argument("--grid-r", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--scale-repeat", type=int, default=2)
@@ -472,7 +507,7 @@ def main() -> None:
         if "speed" not in args.skip:
             result = speed(args, Path(tmp))
             if "profile" not in args.skip:
-                profile_engine(result["setup"], result["world"], args)
+                profile(result["setup"], result["world"], args)
     if "check" not in args.skip:
         cross_check(args)
     if "scaling" not in args.skip:
