@@ -43,6 +43,7 @@ class TimedLearn(_Seats):
         super().__init__(setup, world, n_rep)
         self.clock: dict[str, float] = {}
         self.learner_quarters = 0
+        self.learner_share = 0.0
 
     def _tick(self, label, since):
         now = time.perf_counter()
@@ -56,6 +57,7 @@ class TimedLearn(_Seats):
         if not len(r):
             return
         self.learner_quarters += len(r)
+        self.learner_share = len(r) / self.learning.size  # the latest quarter's
         goal = self.target[n]
         k = self.K[r, n]
         t = self._tick("gather target[n] and K[r, n]", t)
@@ -212,7 +214,7 @@ def main() -> None:
                       f"{times['timed learn'][-1]:.3f} s; {timed.learner_quarters:,} "
                       f"learner-quarters ({timed.learner_quarters / (pq):.0%} of "
                       f"person-quarters), {total / max(1, timed.learner_quarters) * 1e9:.0f} ns "
-                      f"each")
+                      f"each; learners in the last quarter: {timed.learner_share:.0%} of seats")
                 for label, sec in timed.clock.items():
                     print(f"    {label:42} {sec:7.3f} s")
 
