@@ -45,7 +45,7 @@ import numpy as np
 import yaml
 
 from talentmoat.loader import Lab, load_scenario
-from talentmoat.sim import runner
+from talentmoat.sim import engine, runner
 from talentmoat.sim.draws import bytes_per_replication, draw
 from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup
@@ -76,6 +76,16 @@ def inputs(lab: Lab, strategy: str) -> tuple[Setup, World]:
 
 
 # --------------------------------------------------------------------------- the engine
+
+
+def with_seats(cls, func, *a):
+    """Call ``func(*a)`` with the engine's ``_Seats`` replaced by ``cls`` (bench only)."""
+    stock = engine._Seats
+    engine._Seats = cls
+    try:
+        return func(*a)
+    finally:
+        engine._Seats = stock
 
 
 def chunk_size(setup: Setup, quarters: int, chunk: int) -> int:
@@ -292,13 +302,25 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
     setup, world = inputs(lab, "baseline")
     n = len(setup.stay_value)
     model_cls = mesa_model_class()
-    t_engine, t_mesa, splits = [], [], []
-    for _ in range(args.repeat):  # alternate, so both see the same load
+    kernel = None
+    if "numba" not in args.skip:
+        import learn_kernel  # bench/learn_kernel.py: the proposal's prototype (needs numba)
+
+        if learn_kernel.learn_kernel is not None:
+            kernel = learn_kernel.NumbaLearn
+            with_seats(kernel, run_engine, setup, world, 1, 2, 1, 1)  # compile before timing
+    t_engine, t_mesa, t_kernel, splits = [], [], [], []
+    for _ in range(args.repeat):  # alternate, so all see the same load
         split: list[float] = []
         start = time.perf_counter()
         run_engine(setup, world, args.reps, args.quarters, lab.scenario.seed, args.chunk, split)
         t_engine.append(time.perf_counter() - start)
         splits.append(split)
+        if kernel is not None:
+            start = time.perf_counter()
+            with_seats(kernel, run_engine, setup, world, args.reps, args.quarters,
+                       lab.scenario.seed, args.chunk)
+            t_kernel.append(time.perf_counter() - start)
         start = time.perf_counter()
         run_mesa(model_cls, setup, world, args.mesa_reps, args.quarters, 1)
         t_mesa.append(time.perf_counter() - start)
@@ -314,6 +336,12 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
     print(f"Mesa 3.3.1, R = {args.mesa_reps}: {best_of(t_mesa)}  "
           f"-> {pq_mesa / 1e6:.3f} M person-quarters/s")
     print(f"ratio engine / Mesa: {pq_engine / pq_mesa:.0f}x (target >= 100x)")
+    if kernel is not None:
+        pq_kernel = n * args.quarters * args.reps / min(t_kernel)
+        print(f"prototype (not the package): engine with bench/learn_kernel.py's compiled learn "
+              f"(numba {sys.modules['numba'].__version__}), R = {args.reps}: "
+              f"{best_of(t_kernel)}  -> {pq_kernel / 1e6:.2f} M person-quarters/s, "
+              f"{pq_kernel / pq_mesa:.0f}x Mesa")
     return {"setup": setup, "world": world, "ratio": pq_engine / pq_mesa}
 
 
@@ -493,7 +521,7 @@ def main() -> None:
     parser.add_argument("--grid-r", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--scale-repeat", type=int, default=2)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["speed", "profile", "check", "scaling", "run"])
+                        choices=["speed", "numba", "profile", "check", "scaling", "run"])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -9,10 +9,11 @@ bit for bit against the engine's on the same draws.
    same statements as the engine, timed one by one. Newcomers learn until within 1e-9 of their
    seat's level, which at η = 0.15 takes longer than the horizon, so the learner set only grows
    (about 30 % of all seats by quarter 40 in the scaled lean lab).
-2. **Compact learners** (a tried fix): learners kept in one compact table sorted row-major
+2. **Compact learners** (a tried fix): learners kept in compact arrays sorted row-major
    (flat index, K, target, cached ``log(1 − K)``), updated densely, so no (R, N) mask scan, no
    two-index gathers and no recomputation of the old ``log(1 − K)``.
-3. **Chunk size at small N**: the engine's fixed cost per quarter is amortised over a chunk's
+3. **Numba learn** (the proposal, if ``numba`` is installed: see ``bench/learn_kernel.py``).
+4. **Chunk size at small N**: the engine's fixed cost per quarter is amortised over a chunk's
    replications, and the scenario default (``simulation.chunk`` = 50) is far below what the
    memory budget allows when N is small; draws + engine for R replications at several chunk
    sizes.
@@ -34,6 +35,7 @@ from talentmoat.sim.engine import LEARNED, Trajectories, _log_miss, _row_sum, _S
 
 sys.path.insert(0, str(Path(__file__).parent))
 import engine_bench  # the scaled lab
+from learn_kernel import NumbaLearn, learn_kernel
 
 
 class TimedLearn(_Seats):
@@ -155,6 +157,15 @@ def same(a: Trajectories, b: Trajectories) -> bool:
                for f in a.__dataclass_fields__)
 
 
+def agreement(a: Trajectories, b: Trajectories) -> str:
+    if same(a, b):
+        return "bit-identical to the engine"
+    worst = max(float(np.max(np.abs(getattr(a, f) - getattr(b, f))
+                             / np.maximum(np.abs(getattr(a, f)), 1e-300)))
+                for f in a.__dataclass_fields__)
+    return f"NOT bit-identical: largest relative difference {worst:.1e}"
+
+
 def run(cls, setup, world, draws):
     stock = engine._Seats
     made = []
@@ -192,6 +203,9 @@ def main() -> None:
                              len(setup.rivals), engine.slots(setup))
                 variants = {"engine": _Seats, "timed learn": TimedLearn,
                             "compact learners": CompactLearners}
+                if learn_kernel is not None:
+                    variants["numba learn"] = NumbaLearn
+                    run(NumbaLearn, setup, world, draws)  # compile before timing
                 times: dict[str, list[float]] = {k: [] for k in variants}
                 outs, seats = {}, {}
                 for _ in range(args.repeat):  # alternate, so all see the same load
@@ -203,11 +217,10 @@ def main() -> None:
                 print(f"\n== N = {n:,}, R = {args.reps}, T = {args.quarters}, strategy "
                       f"{strategy!r}, best of {args.repeat}")
                 for name in variants:
-                    same_ = same(outs["engine"], outs[name])
                     print(f"{name:>17}: simulate_strategy {best[name]:.3f} s "
                           f"({pq / best[name] / 1e6:.1f} M pq/s, "
                           f"{best['engine'] / best[name]:.2f}x the engine); "
-                          f"bit-identical to the engine: {same_}")
+                          f"{agreement(outs['engine'], outs[name])}")
                 timed = seats["timed learn"]
                 total = sum(timed.clock.values())
                 print(f"  learn(), last timed run: {total:.3f} s of "
@@ -223,7 +236,7 @@ def chunk_sizes(args: argparse.Namespace, tmp: Path) -> None:
     n, reps = args.chunk_n, args.chunk_reps
     lab = engine_bench.scaled_lab(n, tmp)
     setup, world = engine_bench.inputs(lab, "baseline")
-    sizes = [c for c in (50, 200, 1000, reps) if c <= reps]
+    sizes = sorted({c for c in (50, 200, 1000, reps) if c <= reps})
     times: dict[int, list[float]] = {c: [] for c in sizes}
     for _ in range(args.repeat):
         for c in sizes:
