@@ -4,7 +4,11 @@ Run from the repository root: ``python bench/engine_bench.py`` (needs the ``benc
 ``pip install -e '.[bench]'``; Mesa is imported only here, inside functions, because
 ``import mesa`` switches multiprocessing to "spawn" for the whole process).
 
-1. **Speed**, side by side in one process, best of ``--repeat``: the engine
+0. **JIT compile time** of the engine's numba kernels: a tiny run in a fresh subprocess with an
+   empty ``NUMBA_CACHE_DIR`` (so it compiles; the package's own cache is left alone), timed
+   against a second tiny run in the same subprocess (compiled by then).
+1. **Speed**, side by side in one process, best of ``--repeat``, after one tiny warm-up call
+   (which compiles the kernels or loads them from numba's cache; timed and printed): the engine
    (:func:`talentmoat.sim.engine.simulate_strategy` on the runner's chunks, timing draws and
    engine) with R replications, and a Mesa model (one ``Agent`` per person with a ``step``)
    with ``--mesa-reps`` replications, both on the lean lab scaled to N seats for T quarters.
@@ -16,10 +20,15 @@ Run from the repository root: ``python bench/engine_bench.py`` (needs the ``benc
    time and peak memory (``VmHWM``) in a fresh subprocess per point, over N × R, plus
    points that show chunking bounds memory.
 4. ``talentmoat run`` (all seven lean-lab strategies, 200 replications × 16 quarters) end to
-   end in a subprocess, against the 30 s target.
+   end in a subprocess, against the 30 s target: once cold (``--cold-run``: the engine's numba
+   cache files ``src/talentmoat/sim/__pycache__/*.nbi`` and ``*.nbc`` deleted first, so the run
+   compiles the kernels, as the first run in a fresh environment does), then best of
+   ``--repeat`` warm.
 
 The N-seat lab is the lean-lab scenario with every cohort's count scaled by N / 150 (the roster
-is then generated from the same cohort distributions); each rival keeps its offers a quarter.
+is then generated from the same cohort distributions, and :func:`build_setup` computes every
+per-seat array of it, ``reach`` included, at N seats); each hiring party (the two rivals and
+the syndicate's three portfolio companies) keeps its offers a quarter.
 """
 
 from __future__ import annotations
@@ -41,11 +50,13 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import numba
 import numpy as np
 import yaml
 
 from talentmoat.loader import Lab, load_scenario
-from talentmoat.sim import engine, runner
+from talentmoat.sim import engine as engine_module
+from talentmoat.sim import runner
 from talentmoat.sim.draws import bytes_per_replication, draw
 from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup
@@ -78,20 +89,10 @@ def inputs(lab: Lab, strategy: str) -> tuple[Setup, World]:
 # --------------------------------------------------------------------------- the engine
 
 
-def with_seats(cls, func, *a):
-    """Call ``func(*a)`` with the engine's ``_Seats`` replaced by ``cls`` (bench only)."""
-    stock = engine._Seats
-    engine._Seats = cls
-    try:
-        return func(*a)
-    finally:
-        engine._Seats = stock
-
-
 def chunk_size(setup: Setup, quarters: int, chunk: int) -> int:
     """Replications per chunk exactly as the runner picks them."""
     per_rep = bytes_per_replication(quarters, len(setup.stay_value), len(setup.rivals),
-                                    slots(setup))
+                                    slots([setup]))
     return max(1, min(chunk, runner.DRAW_MEMORY_BUDGET // per_rep))
 
 
@@ -104,7 +105,7 @@ def run_engine(setup: Setup, world: World, reps: int, quarters: int, seed: int,
     for a in range(0, reps, size):
         start = time.perf_counter()
         draws = draw(seed, range(a, min(a + size, reps)), quarters, n, len(setup.rivals),
-                     slots(setup))
+                     slots([setup]))
         t_draw += time.perf_counter() - start
         start = time.perf_counter()
         parts.append(simulate_strategy(setup, world, draws))
@@ -113,6 +114,45 @@ def run_engine(setup: Setup, world: World, reps: int, quarters: int, seed: int,
     if split is not None:
         split[:] = [t_draw, t_engine]
     return runner._stack(parts)
+
+
+def cache_files() -> list[Path]:
+    """The engine's numba cache files (``*.nbi``, ``*.nbc`` next to the module)."""
+    folder = Path(engine_module.__file__).parent / "__pycache__"
+    return [*folder.glob("engine.*.nbi"), *folder.glob("engine.*.nbc")]
+
+
+def jit_child() -> None:
+    """Time a tiny engine call twice in this (fresh) process: first compiles, second does not.
+
+    Started with ``NUMBA_CACHE_DIR`` pointing at an empty folder, so the first call compiles
+    every kernel (the package's own cache is neither read nor written).
+    """
+    lab = load_scenario(SCENARIO)
+    setup, world = inputs(lab, "baseline")
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        run_engine(setup, world, 1, 2, 1, 1)
+        times.append(time.perf_counter() - start)
+    print(json.dumps({"first": times[0], "second": times[1]}))
+
+
+def jit_compile_time() -> None:
+    """Compile time of the kernels: first minus second tiny call, in two fresh processes."""
+    runs = []
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as cache:
+            out = subprocess.run([sys.executable, __file__, "--jit-child"], check=True,
+                                 capture_output=True, text=True,
+                                 env={**os.environ, "NUMBA_CACHE_DIR": cache}).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    compile_s = [x["first"] - x["second"] for x in runs]
+    print(f"\n== 0. JIT compile of the engine's numba kernels (numba {numba.__version__}), "
+          f"fresh process, empty cache, tiny run (N = 150, R = 1, T = 2): first call "
+          f"{min(x['first'] for x in runs):.2f} s, second {min(x['second'] for x in runs):.4f} s "
+          f"-> compile {min(compile_s):.2f} s (2 processes: "
+          f"{', '.join(f'{c:.2f}' for c in compile_s)} s)")
 
 
 # --------------------------------------------------------------------------- the Mesa model
@@ -137,6 +177,7 @@ def mesa_model_class():
             self.stay = float(s.stay_value[seat])
             self.hazard = float(s.hazard[seat])
             self.visibility = float(s.visibility[seat])
+            self.reach = [float(rv.reach[seat]) for rv in s.rivals]
             self.face = [float(rv.offer_face[seat]) for rv in s.rivals]
             self.buyout = [float(rv.buyout[seat]) for rv in s.rivals]
             self.rest = [float(rv.utility_rest[seat]) for rv in s.rivals]
@@ -149,13 +190,13 @@ def mesa_model_class():
             model.join(self)
 
         def update_value(self) -> None:
-            """B({i}) and each rival's targeting weight visibility · B({i})^θ."""
+            """B({i}) and each party's targeting weight reach · visibility · B({i})^θ."""
             value = float(self.model.w @ self.K)
-            self.weight = [self.visibility * value ** th if value > 0 else 0.0
-                           for th in self.model.theta]
+            self.weight = [reach * self.visibility * value ** th if value > 0 else 0.0
+                           for reach, th in zip(self.reach, self.model.theta, strict=True)]
 
         def consider(self, j: int, multiple: float) -> bool:
-            """Rival j's offer at ``multiple``: accept (and leave) or stay."""
+            """Party j's offer at ``multiple``: accept (and leave) or stay."""
             m = self.model
             offer = multiple * self.face[j] + self.buyout[j]
             raise_ = min(self.counter_cap, self.counter_share * max(0.0, offer - self.stay))
@@ -185,7 +226,12 @@ def mesa_model_class():
                 self.update_value()
 
     class LabModel(mesa.Model):
-        """The lab, its vacancies and the rivals; records outcomes each quarter."""
+        """The lab, its vacancies and the hiring parties; records outcomes each quarter.
+
+        The hiring parties are ``setup.rivals``: the rivals, then the syndicate's portfolio
+        companies, each with its own (possibly fractional) offers a quarter, ``reach`` per seat,
+        offer terms and rebuilding, exactly as the engine takes them.
+        """
 
         def __init__(self, setup: Setup, world: World, seed: int) -> None:
             super().__init__(seed=seed)
@@ -237,7 +283,8 @@ def mesa_model_class():
             for seat in due:
                 Person(self, seat, np.minimum(world.newcomer_knowledge, s.target[seat]),
                        newcomer=True)
-            # 2–3. offers, rival by rival; leavers carry tacit · K to the rival
+            # 2–3. offers, party by party (rivals, then portfolio companies): ⌊h⌋ offers plus
+            # one with probability h − ⌊h⌋; leavers carry tacit · K to the party
             for j, rv in enumerate(s.rivals):
                 whole = math.floor(rv.offers_per_quarter)
                 count = whole + (self.random.random() < rv.offers_per_quarter - whole)
@@ -246,6 +293,8 @@ def mesa_model_class():
                 people = list(self.agents)
                 weight = np.array([p.weight[j] for p in people])
                 count = min(count, int((weight > 0).sum()))
+                if count == 0:
+                    continue
                 picks = self.rng.choice(len(people), size=count, replace=False,
                                         p=weight / weight.sum())
                 for i in picks:
@@ -302,32 +351,28 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
     setup, world = inputs(lab, "baseline")
     n = len(setup.stay_value)
     model_cls = mesa_model_class()
-    kernel = None
-    if "numba" not in args.skip:
-        import learn_kernel  # bench/learn_kernel.py: the proposal's prototype (needs numba)
-
-        if learn_kernel.learn_kernel is not None:
-            kernel = learn_kernel.NumbaLearn
-            with_seats(kernel, run_engine, setup, world, 1, 2, 1, 1)  # compile before timing
-    t_engine, t_mesa, t_kernel, splits = [], [], [], []
+    present = bool(cache_files())
+    start = time.perf_counter()
+    run_engine(setup, world, 1, 2, 1, 1)  # warm-up: compile the kernels (or load the cache)
+    warm_up = time.perf_counter() - start
+    t_engine, t_mesa, splits = [], [], []
     for _ in range(args.repeat):  # alternate, so all see the same load
         split: list[float] = []
         start = time.perf_counter()
         run_engine(setup, world, args.reps, args.quarters, lab.scenario.seed, args.chunk, split)
         t_engine.append(time.perf_counter() - start)
         splits.append(split)
-        if kernel is not None:
-            start = time.perf_counter()
-            with_seats(kernel, run_engine, setup, world, args.reps, args.quarters,
-                       lab.scenario.seed, args.chunk)
-            t_kernel.append(time.perf_counter() - start)
         start = time.perf_counter()
         run_mesa(model_cls, setup, world, args.mesa_reps, args.quarters, 1)
         t_mesa.append(time.perf_counter() - start)
     pq_engine = n * args.quarters * args.reps / min(t_engine)
     pq_mesa = n * args.quarters * args.mesa_reps / min(t_mesa)
     print(f"\n== 1. Speed: N = {n:,}, T = {args.quarters}, baseline strategy, "
-          f"chunk {chunk_size(setup, args.quarters, args.chunk)} replications")
+          f"chunk {chunk_size(setup, args.quarters, args.chunk)} replications; hiring parties "
+          + ", ".join(f"{rv.name} ({rv.offers_per_quarter:g}/quarter)" for rv in setup.rivals))
+    print(f"warm-up call before timing (R = 1, T = 2; numba cache files "
+          f"{'present, so it loads them' if present else 'absent, so it compiles'}): "
+          f"{warm_up:.2f} s")
     print(f"engine, R = {args.reps} (draws + engine): {best_of(t_engine)}  "
           f"-> {pq_engine / 1e6:.2f} M person-quarters/s")
     best = splits[t_engine.index(min(t_engine))]
@@ -336,12 +381,6 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
     print(f"Mesa 3.3.1, R = {args.mesa_reps}: {best_of(t_mesa)}  "
           f"-> {pq_mesa / 1e6:.3f} M person-quarters/s")
     print(f"ratio engine / Mesa: {pq_engine / pq_mesa:.0f}x (target >= 100x)")
-    if kernel is not None:
-        pq_kernel = n * args.quarters * args.reps / min(t_kernel)
-        print(f"prototype (not the package): engine with bench/learn_kernel.py's compiled learn "
-              f"(numba {sys.modules['numba'].__version__}), R = {args.reps}: "
-              f"{best_of(t_kernel)}  -> {pq_kernel / 1e6:.2f} M person-quarters/s, "
-              f"{pq_kernel / pq_mesa:.0f}x Mesa")
     return {"setup": setup, "world": world, "ratio": pq_engine / pq_mesa}
 
 
@@ -360,7 +399,7 @@ def show_profile(prof: cProfile.Profile, title: str, top: int = 12) -> None:
 def profile(setup: Setup, world: World, args: argparse.Namespace) -> None:
     size = chunk_size(setup, args.quarters, args.chunk)
     n = len(setup.stay_value)
-    draws = draw(1, range(size), args.quarters, n, len(setup.rivals), slots(setup))
+    draws = draw(1, range(size), args.quarters, n, len(setup.rivals), slots([setup]))
     prof = cProfile.Profile()
     prof.enable()
     simulate_strategy(setup, world, draws)
@@ -447,6 +486,9 @@ def child(args: argparse.Namespace) -> None:
         lab = scaled_lab(args.n, workdir)
         if args.budget:
             runner.DRAW_MEMORY_BUDGET = args.budget
+        start = time.perf_counter()  # load the compiled kernels from numba's cache first
+        runner.simulate(lab, ["baseline"], replications=1, quarters=2, chunk=1)
+        load = time.perf_counter() - start
         with open("/proc/self/statm") as f:
             before = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
         start = time.perf_counter()
@@ -455,7 +497,7 @@ def child(args: argparse.Namespace) -> None:
         seconds = time.perf_counter() - start
         peak = high_water_mib()
         print(json.dumps({"seconds": seconds, "peak_mib": peak, "before_mib": before,
-                          "chunk": result.provenance["chunk"]}))
+                          "load": load, "chunk": result.provenance["chunk"]}))
     finally:
         shutil.rmtree(workdir)
 
@@ -467,9 +509,10 @@ def scaling(args: argparse.Namespace) -> None:
                (big, max(args.grid_r), max(args.grid_r), 2**40)]  # one chunk: no bound
     print(f"\n== 3. Scaling of talentmoat.sim.simulate (baseline strategy only), T = "
           f"{args.quarters}; fresh process per point, best of {args.scale_repeat}; peak = "
-          f"VmHWM, 'before' = RSS after imports and loading the scenario")
+          f"VmHWM, 'before' = RSS after imports, loading the scenario and a tiny warm-up run "
+          f"(R = 1, T = 2: loads the kernels from numba's cache; 'warm-up s', not in 'seconds')")
     print(f"{'N':>7} {'R':>5} {'chunk':>6} {'seconds':>8} {'pq/s (M)':>9} {'peak MiB':>9} "
-          f"{'before MiB':>10} {'sim MiB':>8}")
+          f"{'before MiB':>10} {'sim MiB':>8} {'warm-up s':>9}")
     for n, r, chunk, budget in points:
         runs = []
         for _ in range(args.scale_repeat):
@@ -484,7 +527,8 @@ def scaling(args: argparse.Namespace) -> None:
         note = " (chunking off)" if budget else ""
         print(f"{n:>7,} {r:>5} {best['chunk']:>6} {best['seconds']:>8.2f} "
               f"{n * r * args.quarters / best['seconds'] / 1e6:>9.2f} {peak:>9.0f} "
-              f"{best['before_mib']:>10.0f} {peak - best['before_mib']:>8.0f}{note}")
+              f"{best['before_mib']:>10.0f} {peak - best['before_mib']:>8.0f} "
+              f"{best['load']:>9.2f}{note}")
 
 
 # --------------------------------------------------------------------------- 4. talentmoat run
@@ -494,12 +538,23 @@ def cli_run(args: argparse.Namespace) -> None:
     exe = shutil.which("talentmoat") or "talentmoat"
     times = []
     with tempfile.TemporaryDirectory() as tmp:
+        if args.cold_run:
+            gone = cache_files()
+            for f in gone:
+                f.unlink()
+            start = time.perf_counter()
+            subprocess.run([exe, "run", SCENARIO, "--out", f"{tmp}/cold"], check=True,
+                           capture_output=True)
+            cold = time.perf_counter() - start
+            print(f"\n== 4. `talentmoat run` cold: {len(gone)} numba cache files of the engine "
+                  f"deleted first, so it compiles the kernels: {cold:.2f} s (once); "
+                  f"{len(cache_files())} cache files written back")
         for k in range(args.repeat):
             start = time.perf_counter()
             subprocess.run([exe, "run", SCENARIO, "--out", f"{tmp}/run{k}"], check=True,
                            capture_output=True)
             times.append(time.perf_counter() - start)
-    print(f"\n== 4. `talentmoat run` (lean-lab, all 7 strategies, 200 replications x 16 "
+    print(f"\n== 4. `talentmoat run` warm (lean-lab, all 7 strategies, 200 replications x 16 "
           f"quarters, knowledge report first, 1 worker), end to end in a subprocess: "
           f"{best_of(times)} (target < 30 s)")
 
@@ -521,16 +576,26 @@ def main() -> None:
     parser.add_argument("--grid-r", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--scale-repeat", type=int, default=2)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["speed", "numba", "profile", "check", "scaling", "run"])
+                        choices=["jit", "speed", "profile", "check", "scaling", "run"])
+    parser.add_argument("--cold-run", action="store_true",
+                        help="time one `talentmoat run` after deleting the engine's numba cache "
+                        "files (src/talentmoat/sim/__pycache__/engine.*.nbi, *.nbc)")
+    parser.add_argument("--jit-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
         return
+    if args.jit_child:
+        jit_child()
+        return
     print(f"engine_bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.node()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}; "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}, "
+          f"numba {numba.__version__}; "
           f"load average {os.getloadavg()[0]:.2f}")
+    if "jit" not in args.skip:
+        jit_compile_time()
     with tempfile.TemporaryDirectory() as tmp:
         if "speed" not in args.skip:
             result = speed(args, Path(tmp))
