@@ -158,7 +158,7 @@ def test_tenders_lower_departures_to_a_2x_offer(tmp_path):
 
 
 def test_compartmentalization_lowers_what_the_first_three_hires_carry(tmp_path):
-    rival = {"hires": 3, "multiple": "{dist: constant, value: 50.0}", "rebuild": 0.0}
+    rival = {"hires": 3, "multiple": "{dist: constant, value: 1000.0}", "rebuild": 0.0}
     lab = scenario(tmp_path, rival=rival)
     res = simulate(lab, ["compartmentalize"], replications=100, quarters=1)
     base, comp = res.trajectories["baseline"], res.trajectories["compartmentalize"]

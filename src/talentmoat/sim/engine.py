@@ -247,18 +247,27 @@ def _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas,
     value = 0.0
     for k in range(K.shape[2]):
         old = K[r, i, k]
+        value += new[k] * w[k]
+        if new[k] == old:
+            continue  # e.g. a newcomer already at the seat's level on this component
         if old >= 1.0:
             lab_certain[r, k] -= 1.0
-        else:
+        elif old > 0.0:
             lab_log[r, k] -= np.log1p(-old)
         if new[k] >= 1.0:
             lab_certain[r, k] += 1.0
-        else:
+        elif new[k] > 0.0:
             lab_log[r, k] += np.log1p(-new[k])
         K[r, i, k] = new[k]
-        value += new[k] * w[k]
     for u in range(len(thetas)):
-        powered[u] = value ** thetas[u] if value > 0.0 else 0.0
+        if value <= 0.0:
+            powered[u] = 0.0
+        elif thetas[u] == 1.0:
+            powered[u] = value
+        elif thetas[u] == 1.5:
+            powered[u] = value * np.sqrt(value)  # the default θ, without a general power
+        else:
+            powered[u] = value ** thetas[u]
     for j in range(weights.shape[0]):
         weights[j, r, i] = visibility[i] * reach[j, i] * powered[theta_of[j]]
 
