@@ -19,7 +19,7 @@ Run from the repository root: ``python bench/engine_bench.py`` (needs the ``benc
 3. **Scaling** of the full runner :func:`talentmoat.sim.simulate` (baseline strategy only),
    time and peak memory (``VmHWM``) in a fresh subprocess per point, over N × R, plus
    points that show chunking bounds memory.
-4. ``talentmoat run`` (all seven lean-lab strategies, 200 replications × 16 quarters) end to
+4. ``talentmoat run`` (all eight lean-lab strategies, 200 replications × 16 quarters) end to
    end in a subprocess, against the 30 s target: once cold (``--cold-run``: the engine's numba
    cache files ``src/talentmoat/sim/__pycache__/*.nbi`` and ``*.nbc`` deleted first, so the run
    compiles the kernels, as the first run in a fresh environment does), then best of
@@ -554,7 +554,7 @@ def cli_run(args: argparse.Namespace) -> None:
             subprocess.run([exe, "run", SCENARIO, "--out", f"{tmp}/run{k}"], check=True,
                            capture_output=True)
             times.append(time.perf_counter() - start)
-    print(f"\n== 4. `talentmoat run` warm (lean-lab, all 7 strategies, 200 replications x 16 "
+    print(f"\n== 4. `talentmoat run` warm (lean-lab, all 8 strategies, 200 replications x 16 "
           f"quarters, knowledge report first, 1 worker), end to end in a subprocess: "
           f"{best_of(times)} (target < 30 s)")
 
