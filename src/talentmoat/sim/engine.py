@@ -210,26 +210,36 @@ class _Seats:
         self.learning[r, n] = False
         self.refill_at[r, n] = t + self.world.backfill_quarters + 1
 
+    def _running(self) -> tuple:
+        """Per-replication running totals and their per-seat increments (compiled kernels)."""
+        s = self.setup
+        return (self.world.role_of, self.headcount, self.n_original, self.seat_cost, self.units,
+                self.tender, s.cost_per_seat, s.units_per_seat, s.tender_cash_per_seat)
+
     def refill(self, t: int) -> None:
         """Newcomers take the seats due in quarter t, at ``min(K_new, target)``."""
-        r, n = np.nonzero(self.refill_at == t)
-        if not len(r):
-            return
-        start = np.minimum(self.world.newcomer_knowledge, self.target[n])
-        self.active[r, n] = True
-        self.refill_at[r, n] = -1
-        self._set_knowledge(r, n, start)
-        self._tally(r, n, 1.0)
-        self.learning[r, n] = (start < self.target[n]).any(axis=-1)
+        _refill_kernel(t, self.K, self.target, self.active, self.learning, self.refill_at,
+                       self.world.newcomer_knowledge, *self._running(), *self._totals())
 
-    def learn(self) -> None:
-        """Newcomers close ``η`` of their gap to the seat's level (within 1e-9: done).
+    def attrition_and_learning(self, u: np.ndarray, t: int) -> np.ndarray:
+        """Background departures (``u < hazard``), then a quarter of learning, in one pass.
 
-        Learners are a growing share of the seats (every backfilled seat learns for years), so
-        this is one compiled pass over the seats (:func:`_learn_kernel`).
+        Every backfilled seat learns for years, so learners are a growing share of the seats;
+        both steps touch a seat once, in one compiled row-major pass (:func:`_quarter_kernel`).
+
+        Args:
+            u: This quarter's background uniforms, shape (R, N).
+            t: The quarter.
+
+        Returns:
+            Background departures per replication, shape (R,).
         """
-        _learn_kernel(self.K, self.target, self.learning, self.world.learning_rate, LEARNED,
-                      *self._totals())
+        departed = np.zeros(len(self.K), dtype=np.int64)
+        _quarter_kernel(t, u, self.setup.hazard, self.world.backfill_quarters, self.K,
+                        self.target, self.active, self.original, self.learning, self.refill_at,
+                        self.world.learning_rate, LEARNED, departed, *self._running(),
+                        *self._totals())
+        return departed
 
     def lab_miss(self) -> np.ndarray:
         """``Π_{in post} (1 − K)`` per replication and component, shape (R, C)."""
@@ -289,18 +299,76 @@ def _set_kernel(K, rows, seats, new, lab_log, lab_certain, weights, visibility, 
 
 
 @numba.njit(cache=True)
-def _learn_kernel(K, target, learning, eta, tol, lab_log, lab_certain, weights, visibility,
-                  reach, thetas, theta_of, w):  # pragma: no cover - compiled
-    """One quarter of learning, in place.
+def _tally_seat(r, i, sign, role_of, headcount, n_original, seat_cost, units, tender,
+                cost_per_seat, units_per_seat, tender_per_seat):  # pragma: no cover - compiled
+    """Add (sign 1) or remove (sign −1) seat (r, i) from the per-replication totals."""
+    headcount[r, role_of[i]] += sign
+    seat_cost[r] += sign * cost_per_seat[i]
+    units[r] += sign * units_per_seat[i]
+    tender[r] += sign * tender_per_seat[i]
 
-    Every learning seat, row-major, moves ``eta`` of the way to its target (snapping to it
-    within ``tol``); shapes as in :func:`_set_kernel`.
-    """
+
+@numba.njit(cache=True)
+def _refill_kernel(t, K, target, active, learning, refill_at, k_new, role_of, headcount,
+                   n_original, seat_cost, units, tender, cost_per_seat, units_per_seat,
+                   tender_per_seat, lab_log, lab_certain, weights, visibility, reach, thetas,
+                   theta_of, w):  # pragma: no cover - compiled
+    """Newcomers take the seats due in quarter t, row-major, at ``min(k_new, target)``."""
     n_rep, n, c = K.shape
-    new = np.empty(c)
+    start = np.empty(c)
     powered = np.empty(len(thetas))
     for r in range(n_rep):
         for i in range(n):
+            if refill_at[r, i] != t:
+                continue
+            behind = False
+            for k in range(c):
+                start[k] = min(k_new, target[i, k])
+                if start[k] < target[i, k]:
+                    behind = True
+            active[r, i] = True
+            refill_at[r, i] = -1
+            learning[r, i] = behind
+            _put(K, r, i, start, lab_log, lab_certain, weights, visibility, reach, thetas,
+                 theta_of, w, powered)
+            _tally_seat(r, i, 1.0, role_of, headcount, n_original, seat_cost, units, tender,
+                        cost_per_seat, units_per_seat, tender_per_seat)
+
+
+@numba.njit(cache=True)
+def _quarter_kernel(t, u, hazard, backfill, K, target, active, original, learning, refill_at,
+                    eta, tol, departed, role_of, headcount, n_original, seat_cost, units,
+                    tender, cost_per_seat, units_per_seat, tender_per_seat, lab_log,
+                    lab_certain, weights, visibility, reach, thetas, theta_of,
+                    w):  # pragma: no cover - compiled
+    """Background attrition, then learning, for every seat in one row-major pass.
+
+    A seat in post leaves when ``u[r, i] < hazard[i]`` (vacant until quarter
+    ``t + backfill + 1``); otherwise, if it is learning, it moves ``eta`` of the way to its
+    target (snapping to it within ``tol``). Shapes as in :func:`_set_kernel`; u (R, N),
+    hazard (N,), departed (R,) counts leavers.
+    """
+    n_rep, n, c = K.shape
+    new = np.empty(c)
+    zeros = np.zeros(c)
+    powered = np.empty(len(thetas))
+    for r in range(n_rep):
+        for i in range(n):
+            if not active[r, i]:
+                continue
+            if u[r, i] < hazard[i]:
+                _put(K, r, i, zeros, lab_log, lab_certain, weights, visibility, reach, thetas,
+                     theta_of, w, powered)
+                _tally_seat(r, i, -1.0, role_of, headcount, n_original, seat_cost, units,
+                            tender, cost_per_seat, units_per_seat, tender_per_seat)
+                if original[r, i]:
+                    n_original[r] -= 1.0
+                active[r, i] = False
+                original[r, i] = False
+                learning[r, i] = False
+                refill_at[r, i] = t + backfill + 1
+                departed[r] += 1
+                continue
             if not learning[r, i]:
                 continue
             done = True
@@ -430,11 +498,8 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
             out["departures"][:, t, j] = accept.sum(axis=1)
             seats.leave(r, m, t)
 
-        r, m = np.nonzero(seats.active & (draws.background[:, t] < setup.hazard))
-        out["departures"][:, t, n_rivals] = np.bincount(r, minlength=n_rep)
-        seats.leave(r, m, t)
-
-        seats.learn()
+        out["departures"][:, t, n_rivals] = seats.attrition_and_learning(
+            draws.background[:, t], t)
         own = np.minimum(1.0, own + rebuild)
 
         b_lab = _dot((1.0 - tacit) + tacit * (1.0 - seats.lab_miss()), w)
