@@ -23,9 +23,11 @@ knowledge, and a quarter is a fixed sequence of vectorised steps (MODEL.md §E�
    ``B_j = Σ w [1 − (1 − own_j) · hired miss_j]``, ``lead = B_lab − max_j B_j``,
    ``V = V_0 (φ_fin + φ_int · max(0, lead) / lead_0)`` and the quarter's policy cost.
 
-Nothing here draws random numbers (they come in :class:`~talentmoat.sim.draws.Draws`), reads
-files or loops over people or replications; running totals (:class:`_Seats`) are updated only
-for the seats that change in a quarter.
+Nothing here draws random numbers (they come in :class:`~talentmoat.sim.draws.Draws`) or reads
+files, and no Python loop runs over people or replications: running totals (:class:`_Seats`)
+are updated only for the seats that change, by compiled (numba) kernels that visit seats row by
+row — newcomers in one pass (step 1), background attrition and learning in another (steps 4–5) —
+so each replication's sums keep one fixed order whatever the chunk.
 """
 
 from __future__ import annotations
