@@ -55,9 +55,10 @@ import numpy as np
 import yaml
 
 from talentmoat.loader import Lab, load_scenario
+from talentmoat.scenario import Simulation
 from talentmoat.sim import engine as engine_module
 from talentmoat.sim import runner
-from talentmoat.sim.draws import bytes_per_replication, draw
+from talentmoat.sim.draws import draw
 from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup
 
@@ -91,9 +92,7 @@ def inputs(lab: Lab, strategy: str) -> tuple[Setup, World]:
 
 def chunk_size(setup: Setup, quarters: int, chunk: int) -> int:
     """Replications per chunk exactly as the runner picks them."""
-    per_rep = bytes_per_replication(quarters, len(setup.stay_value), len(setup.rivals),
-                                    slots([setup]))
-    return max(1, min(chunk, runner.DRAW_MEMORY_BUDGET // per_rep))
+    return runner.chunk_size([setup], quarters, chunk)
 
 
 def run_engine(setup: Setup, world: World, reps: int, quarters: int, seed: int,
@@ -485,7 +484,7 @@ def child(args: argparse.Namespace) -> None:
     try:
         lab = scaled_lab(args.n, workdir)
         if args.budget:
-            runner.DRAW_MEMORY_BUDGET = args.budget
+            runner.MEMORY_BUDGET = args.budget
         start = time.perf_counter()  # load the compiled kernels from numba's cache first
         runner.simulate(lab, ["baseline"], replications=1, quarters=2, chunk=1)
         load = time.perf_counter() - start
@@ -565,8 +564,9 @@ def main() -> None:
     parser.add_argument("--quarters", type=int, default=40)
     parser.add_argument("--reps", type=int, default=100, help="engine replications R")
     parser.add_argument("--mesa-reps", type=int, default=1)
-    parser.add_argument("--chunk", type=int, default=50, help="replications per chunk "
-                        "(the scenario default; shrunk to the runner's memory budget)")
+    parser.add_argument("--chunk", type=int, default=Simulation().chunk,
+                        help="largest replications per chunk (the scenario default; shrunk to "
+                        "the runner's memory budget)")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many")
     parser.add_argument("--check-strategies", default="baseline,all")
     parser.add_argument("--check-quarters", type=int, default=40)

@@ -23,8 +23,23 @@ from talentmoat.sim.draws import bytes_per_replication, draw
 from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup, initial_lead
 
-DRAW_MEMORY_BUDGET = 256 * 1024 * 1024
-"""Chunks are shrunk so that one chunk's random numbers fit in this many bytes."""
+MEMORY_BUDGET = 256 * 1024 * 1024
+"""Chunks are shrunk so that one chunk's random numbers and engine state fit in this many
+bytes (peak memory is then bounded whatever the number of replications)."""
+
+
+def state_bytes_per_replication(people: int, components: int, parties: int) -> int:
+    """Memory of one replication's engine state: knowledge, targeting weights, seat flags."""
+    return people * (8 * components + 8 * parties + 16)
+
+
+def chunk_size(setups: list[Setup], quarters: int, limit: int) -> int:
+    """Replications per chunk: at most ``limit``, and one chunk within :data:`MEMORY_BUDGET`."""
+    people, components = setups[0].K.shape
+    parties = len(setups[0].rivals)
+    per_rep = (bytes_per_replication(quarters, people, parties, slots(setups))
+               + state_bytes_per_replication(people, components, parties))
+    return max(1, min(limit, MEMORY_BUDGET // per_rep))
 
 
 @dataclass(frozen=True)
@@ -102,8 +117,8 @@ def simulate(
         replications: ``R`` (default: ``simulation.replications``).
         quarters: ``T`` (default: ``simulation.quarters``).
         seed: Root seed (default: the scenario's).
-        chunk: Replications per chunk (default: ``simulation.chunk``, shrunk to the memory
-            budget).
+        chunk: Largest replications per chunk (default: ``simulation.chunk``), shrunk to the
+            memory budget and, with several workers, to one chunk per worker at least.
         workers: Worker processes (1: in this process).
         progress: Called with (replications done, replications in all) after each chunk.
 
@@ -123,9 +138,9 @@ def simulate(
     root = s.seed if seed is None else seed
     world, roles = make_world(lab)
     setups = [build_setup(lab, name, s.strategies[name]) for name in names]
-    per_rep = bytes_per_replication(n_quarters, lab.roster.size, len(setups[0].rivals),
-                                    slots(setups))
-    size = max(1, min(sim.chunk if chunk is None else chunk, DRAW_MEMORY_BUDGET // per_rep))
+    size = chunk_size(setups, n_quarters, sim.chunk if chunk is None else chunk)
+    if workers > 1:  # at least one chunk per worker
+        size = max(1, min(size, -(-n_reps // workers)))
     chunks = [range(a, min(a + size, n_reps)) for a in range(0, n_reps, size)]
     start = time.perf_counter()
     results: list[list[Trajectories]] = []
