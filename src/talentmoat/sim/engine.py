@@ -108,12 +108,6 @@ def _dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (x * y).sum(axis=-1)
 
 
-def _log_miss(K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``log(1 − K)`` with 0 where ``K ≥ 1``, and 1.0 where ``K ≥ 1`` (a certain holder)."""
-    certain = K >= 1.0
-    return np.log1p(-np.where(certain, 0.0, K)), certain.astype(float)
-
-
 def _row_sum(r: np.ndarray, values: np.ndarray, n_rep: int) -> np.ndarray:
     """Sum ``values`` (shape (m, ...)) into rows ``r`` (sorted, shape (m,)); shape (R, ...).
 
@@ -144,73 +138,43 @@ class _Seats:
 
     def __init__(self, setup: Setup, world: World, n_rep: int) -> None:
         self.setup, self.world = setup, world
-        n = len(setup.stay_value)
-        self.target = setup.target
-        self.K = np.tile(setup.target, (n_rep, 1, 1))
-        self.active = np.ones((n_rep, n), dtype=bool)
-        self.original = np.ones((n_rep, n), dtype=bool)
-        self.learning = np.zeros((n_rep, n), dtype=bool)
-        self.refill_at = np.full((n_rep, n), -1)
-        log_q, certain = _log_miss(setup.target)
-        self.lab_log = np.tile(log_q.sum(axis=0), (n_rep, 1))
-        self.lab_certain = np.tile(certain.sum(axis=0), (n_rep, 1))
-        value = (setup.target * world.weights).sum(axis=-1)
-        every = np.arange(n)
+        n, c = setup.target.shape
         n_parties = len(setup.rivals)
-        self.weights = np.empty((n_parties, n_rep, n))  # targeting weight per party and seat
-        for j in range(n_parties):
-            self.weights[j] = self._weight(value, j, every)
+        self.target = setup.target
         self.reach = np.array([rv.reach for rv in setup.rivals]).reshape(n_parties, n)
         thetas = [rv.theta for rv in setup.rivals]
         self.thetas = np.array(sorted(set(thetas)), dtype=float)  # distinct exponents
         self.theta_of = np.array([list(self.thetas).index(t) for t in thetas], dtype=np.int64)
-        self.roles = np.eye(world.n_roles)[world.role_of]  # one-hot role per seat, (N, roles)
-        self.headcount = np.tile(self.roles.sum(axis=0), (n_rep, 1))
+        # Every replication starts alike: fill one row with the compiled update, then copy it.
+        self.K = np.zeros((1, n, c))
+        self.lab_log = np.zeros((1, c))
+        self.lab_certain = np.zeros((1, c))
+        self.weights = np.zeros((n_parties, 1, n))  # targeting weight per party and seat
+        _fill_kernel(self.K, self.target, *self._totals())
+        self.K = np.tile(self.K, (n_rep, 1, 1))
+        self.lab_log = np.tile(self.lab_log, (n_rep, 1))
+        self.lab_certain = np.tile(self.lab_certain, (n_rep, 1))
+        self.weights = np.tile(self.weights, (1, n_rep, 1))
+        self.active = np.ones((n_rep, n), dtype=bool)
+        self.original = np.ones((n_rep, n), dtype=bool)
+        self.learning = np.zeros((n_rep, n), dtype=bool)
+        self.refill_at = np.full((n_rep, n), -1)
+        counts = np.bincount(world.role_of, minlength=world.n_roles).astype(float)
+        self.headcount = np.tile(counts, (n_rep, 1))
         self.n_original = np.full(n_rep, float(n))
         self.seat_cost = np.full(n_rep, setup.cost_per_seat.sum())
         self.units = np.full(n_rep, setup.units_per_seat.sum())
         self.tender = np.full(n_rep, setup.tender_cash_per_seat.sum())
-
-    def _weight(self, value: np.ndarray, j: int, n: np.ndarray) -> np.ndarray:
-        """Party j's targeting weight ``reach · visibility · B({i})^θ`` of seats n.
-
-        0 for a seat holding nothing; ``reach`` carries leaked talent maps and, for a portfolio
-        company, whom its investor lets it reach.
-        """
-        rv = self.setup.rivals[j]
-        positive = value > 0
-        return np.where(positive, self.setup.visibility[n] * rv.reach[n]
-                        * np.power(np.where(positive, value, 1.0), rv.theta), 0.0)
-
-    def _set_knowledge(self, r: np.ndarray, n: np.ndarray, new: np.ndarray) -> None:
-        """Replace the knowledge of in-post seats (r, n) (row-major) by ``new`` (shape (m, C))."""
-        _set_kernel(self.K, r, n, np.ascontiguousarray(new, dtype=float), *self._totals())
 
     def _totals(self) -> tuple:
         """The running totals and constants the compiled kernels update or read."""
         return (self.lab_log, self.lab_certain, self.weights, self.setup.visibility, self.reach,
                 self.thetas, self.theta_of, self.world.weights)
 
-    def _tally(self, r: np.ndarray, n: np.ndarray, sign: float) -> None:
-        """Add (sign 1) or remove (sign −1) seats (r, n) from the running totals."""
-        s, n_rep = self.setup, len(self.seat_cost)
-        self.headcount += sign * _row_sum(r, self.roles[n], n_rep)
-        per_seat = np.column_stack([s.cost_per_seat[n], s.units_per_seat[n],
-                                    s.tender_cash_per_seat[n]])
-        cost, units, tender = (sign * _row_sum(r, per_seat, n_rep)).T
-        self.seat_cost += cost
-        self.units += units
-        self.tender += tender
-
     def leave(self, r: np.ndarray, n: np.ndarray, t: int) -> None:
-        """Seats (r, n) fall vacant in quarter t; refilled ``backfill_quarters`` later."""
-        self._set_knowledge(r, n, np.zeros((len(r), self.K.shape[-1])))
-        self._tally(r, n, -1.0)
-        self.n_original -= _row_sum(r, self.original[r, n].astype(float), len(self.n_original))
-        self.active[r, n] = False
-        self.original[r, n] = False
-        self.learning[r, n] = False
-        self.refill_at[r, n] = t + self.world.backfill_quarters + 1
+        """Seats (r, n) (row-major) fall vacant in quarter t; refilled after the lag."""
+        _leave_kernel(r, n, t, self.world.backfill_quarters, self.K, self.active, self.original,
+                      self.learning, self.refill_at, *self._running(), *self._totals())
 
     def _running(self) -> tuple:
         """Per-replication running totals and their per-seat increments (compiled kernels)."""
@@ -252,7 +216,7 @@ LEARNED = 1e-9
 """A newcomer within this of the seat's level on every component has learned it."""
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas, theta_of, w,
          powered):  # pragma: no cover - compiled
     """Set seat (r, i)'s knowledge to ``new`` (C,), updating the running totals in place."""
@@ -285,22 +249,21 @@ def _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas,
 
 
 @numba.njit(cache=True)
-def _set_kernel(K, rows, seats, new, lab_log, lab_certain, weights, visibility, reach, thetas,
-                theta_of, w):  # pragma: no cover - compiled
-    """Set the knowledge of seats (rows[m], seats[m]) to ``new[m]``, in the order given.
+def _fill_kernel(K, target, lab_log, lab_certain, weights, visibility, reach, thetas, theta_of,
+                 w):  # pragma: no cover - compiled
+    """Put every seat of every row of K (all zero) at its target, updating the totals.
 
-    Given row-major (as ``np.nonzero`` returns them), each replication's totals change in its
-    own fixed order, so results do not depend on the chunk. Shapes: K (R, N, C), rows and seats
-    (m,), new (m, C), lab_log and lab_certain (R, C), weights (J, R, N), visibility (N,),
-    reach (J, N), thetas (distinct exponents), theta_of (J,), w (C,).
+    Shapes: K (R, N, C), target (N, C), lab_log and lab_certain (R, C), weights (J, R, N),
+    visibility (N,), reach (J, N), thetas (distinct exponents), theta_of (J,), w (C,).
     """
     powered = np.empty(len(thetas))
-    for m in range(len(rows)):
-        _put(K, rows[m], seats[m], new[m], lab_log, lab_certain, weights, visibility, reach,
-             thetas, theta_of, w, powered)
+    for r in range(K.shape[0]):
+        for i in range(K.shape[1]):
+            _put(K, r, i, target[i], lab_log, lab_certain, weights, visibility, reach, thetas,
+                 theta_of, w, powered)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _tally_seat(r, i, sign, role_of, headcount, n_original, seat_cost, units, tender,
                 cost_per_seat, units_per_seat, tender_per_seat):  # pragma: no cover - compiled
     """Add (sign 1) or remove (sign −1) seat (r, i) from the per-replication totals."""
@@ -308,6 +271,47 @@ def _tally_seat(r, i, sign, role_of, headcount, n_original, seat_cost, units, te
     seat_cost[r] += sign * cost_per_seat[i]
     units[r] += sign * units_per_seat[i]
     tender[r] += sign * tender_per_seat[i]
+
+
+@numba.njit(cache=True, inline="always")
+def _vacate(r, i, t, backfill, K, active, original, learning, refill_at, role_of, headcount,
+            n_original, seat_cost, units, tender, cost_per_seat, units_per_seat,
+            tender_per_seat, lab_log, lab_certain, weights, visibility, reach, thetas,
+            theta_of, w, powered, blank):  # pragma: no cover - compiled
+    """Seat (r, i) falls vacant in quarter t.
+
+    Its knowledge leaves the lab's totals, and it is refilled at the start of quarter
+    ``t + backfill + 1``. ``blank`` is a zero vector (C,).
+    """
+    _put(K, r, i, blank, lab_log, lab_certain, weights, visibility, reach,
+         thetas, theta_of, w, powered)
+    _tally_seat(r, i, -1.0, role_of, headcount, n_original, seat_cost, units, tender,
+                cost_per_seat, units_per_seat, tender_per_seat)
+    if original[r, i]:
+        n_original[r] -= 1.0
+    active[r, i] = False
+    original[r, i] = False
+    learning[r, i] = False
+    refill_at[r, i] = t + backfill + 1
+
+
+@numba.njit(cache=True)
+def _leave_kernel(rows, seats, t, backfill, K, active, original, learning, refill_at, role_of,
+                  headcount, n_original, seat_cost, units, tender, cost_per_seat,
+                  units_per_seat, tender_per_seat, lab_log, lab_certain, weights, visibility,
+                  reach, thetas, theta_of, w):  # pragma: no cover - compiled
+    """Vacate seats (rows[m], seats[m]) in the order given.
+
+    Given row-major, each replication's totals change in its own fixed order, whatever the
+    chunk.
+    """
+    powered = np.empty(len(thetas))
+    blank = np.zeros(K.shape[2])
+    for m in range(len(rows)):
+        _vacate(rows[m], seats[m], t, backfill, K, active, original, learning, refill_at,
+                role_of, headcount, n_original, seat_cost, units, tender, cost_per_seat,
+                units_per_seat, tender_per_seat, lab_log, lab_certain, weights, visibility,
+                reach, thetas, theta_of, w, powered, blank)
 
 
 @numba.njit(cache=True)
@@ -347,28 +351,22 @@ def _quarter_kernel(t, u, hazard, backfill, K, target, active, original, learnin
 
     A seat in post leaves when ``u[r, i] < hazard[i]`` (vacant until quarter
     ``t + backfill + 1``); otherwise, if it is learning, it moves ``eta`` of the way to its
-    target (snapping to it within ``tol``). Shapes as in :func:`_set_kernel`; u (R, N),
+    target (snapping to it within ``tol``). Shapes as in :func:`_fill_kernel`; u (R, N),
     hazard (N,), departed (R,) counts leavers.
     """
     n_rep, n, c = K.shape
     new = np.empty(c)
-    zeros = np.zeros(c)
+    blank = np.zeros(c)
     powered = np.empty(len(thetas))
     for r in range(n_rep):
         for i in range(n):
             if not active[r, i]:
                 continue
             if u[r, i] < hazard[i]:
-                _put(K, r, i, zeros, lab_log, lab_certain, weights, visibility, reach, thetas,
-                     theta_of, w, powered)
-                _tally_seat(r, i, -1.0, role_of, headcount, n_original, seat_cost, units,
-                            tender, cost_per_seat, units_per_seat, tender_per_seat)
-                if original[r, i]:
-                    n_original[r] -= 1.0
-                active[r, i] = False
-                original[r, i] = False
-                learning[r, i] = False
-                refill_at[r, i] = t + backfill + 1
+                _vacate(r, i, t, backfill, K, active, original, learning, refill_at, role_of,
+                        headcount, n_original, seat_cost, units, tender, cost_per_seat,
+                        units_per_seat, tender_per_seat, lab_log, lab_certain, weights,
+                        visibility, reach, thetas, theta_of, w, powered, blank)
                 departed[r] += 1
                 continue
             if not learning[r, i]:
