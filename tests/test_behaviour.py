@@ -11,7 +11,6 @@ from talentmoat.behaviour import (
     offer_utility,
     p_accept,
     quarterly_background_hazard,
-    quarterly_leave_probability,
     satisfaction_hazard,
 )
 
@@ -42,14 +41,9 @@ def test_p_accept_is_a_probability_increasing_in_the_offer(ratio, bump, compute,
 def test_no_rivals_gives_base_attrition_exactly():
     for base in (0.0, 0.11, 0.2, 0.5):
         h0 = quarterly_background_hazard(base)
-        leave = quarterly_leave_probability(np.array([h0]), np.zeros((1, 0)), np.zeros((1, 0)))
-        assert float(annual_attrition(leave)[0]) == pytest.approx(base, abs=1e-15)
-
-
-def test_offers_add_to_background_hazard():
-    h0 = quarterly_background_hazard(0.11)
-    leave = quarterly_leave_probability([h0], [[0.5, 0.25]], [[0.386, 0.1]])
-    assert float(leave[0]) == pytest.approx(1 - (1 - h0) * np.exp(-(0.5 * 0.386 + 0.025)))
+        assert float(annual_attrition(h0)) == pytest.approx(base, abs=1e-15)
+    # 11 % a year is 2.8713 % a quarter: 1 − 0.89^(1/4)
+    assert float(quarterly_background_hazard(0.11)) == pytest.approx(0.0287132, abs=1e-7)
 
 
 def test_satisfaction_hazard():

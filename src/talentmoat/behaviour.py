@@ -149,27 +149,6 @@ def satisfaction_hazard(
     return 1.0 - (1.0 - np.asarray(h0, dtype=float)) ** scale
 
 
-def quarterly_leave_probability(
-    background_hazard: ArrayLike, offer_rates: ArrayLike, acceptance: ArrayLike
-) -> np.ndarray:
-    """Chance of leaving within a quarter, background and offers combined.
-
-    Offers from rival ``j`` arrive as a Poisson stream of ``λ_j`` a quarter, each accepted with
-    ``p_j``; accepted offers are a thinned stream, so the chance of accepting none is
-    ``exp(−Σ_j λ_j p_j)``: ``P(leave) = 1 − (1 − h)·exp(−Σ_j λ_j·p_j)``.
-
-    Args:
-        background_hazard: Quarterly background hazard, shape (people,).
-        offer_rates: Offers a quarter per person and rival, shape (people, rivals).
-        acceptance: ``P(accept)`` per person and rival, shape (people, rivals).
-
-    Returns:
-        Quarterly leave probability, shape (people,).
-    """
-    rate = np.sum(np.asarray(offer_rates, dtype=float) * np.asarray(acceptance, dtype=float), -1)
-    return 1.0 - (1.0 - np.asarray(background_hazard, dtype=float)) * np.exp(-rate)
-
-
 def annual_attrition(quarterly_leave: ArrayLike) -> np.ndarray:
     """Annual attrition implied by a constant quarterly leave probability: ``1 − (1 − q)^4``."""
     return 1.0 - (1.0 - np.asarray(quarterly_leave, dtype=float)) ** QUARTERS_PER_YEAR

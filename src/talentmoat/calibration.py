@@ -91,11 +91,6 @@ class Fit:
     llr_p_value: float
     p_accept_at_parity: float
 
-    def coefficient(self, name: str) -> tuple[float, float]:
-        """Estimate and standard error of one coefficient."""
-        k = self.names.index(name)
-        return float(self.estimates[k]), float(self.std_errors[k])
-
     def snippet(self) -> str:
         """A ``behaviour:`` block to paste into a scenario (4 significant digits)."""
         lines = ["behaviour:"]

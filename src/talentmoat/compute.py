@@ -18,6 +18,19 @@ WATERFILL_TOLERANCE = 1e-9
 """Relative slack when deciding that a project's cap binds."""
 
 
+
+def _rolled_up(parent: np.ndarray, usage: ArrayLike) -> np.ndarray:
+    """Usage of every node: leaves' own, accounts' the sum of their descendants'.
+
+    Nodes are listed parents first (a child's index exceeds its parent's), so one reverse pass
+    carries each node's usage up to its parent; shape (nodes,).
+    """
+    used = np.asarray(usage, dtype=float).copy()
+    for i in range(len(parent) - 1, -1, -1):
+        if parent[i] >= 0:
+            used[parent[i]] += used[i]
+    return used
+
 def split_capacity(capacity: float, reserve_share: float) -> tuple[float, float]:
     """Split cluster capacity into the directed part and the blue-sky reserve.
 
@@ -117,11 +130,8 @@ def effective_usage(
     """
     parent = np.asarray(parents, dtype=int)
     raw_s = np.asarray(shares, dtype=float)
-    used = np.asarray(usage, dtype=float).copy()
+    used = _rolled_up(parent, usage)
     n = len(parent)
-    for i in range(n - 1, -1, -1):
-        if parent[i] >= 0:
-            used[parent[i]] += used[i]
     total = float(used[parent < 0].sum()) if total_usage is None else total_usage
     used = used / total if total > 0 else used
     sibling_total = np.array([raw_s[parent == parent[i]].sum() for i in range(n)])
@@ -179,11 +189,8 @@ def fair_tree_ranks(parents: ArrayLike, shares: ArrayLike, usage: ArrayLike) -> 
     """
     parent = np.asarray(parents, dtype=int)
     raw_s = np.asarray(shares, dtype=float)
-    used = np.asarray(usage, dtype=float).copy()
+    used = _rolled_up(parent, usage)
     n = len(parent)
-    for i in range(n - 1, -1, -1):
-        if parent[i] >= 0:
-            used[parent[i]] += used[i]
     children = {p: [i for i in range(n) if parent[i] == p] for p in range(-1, n)}
 
     def level_fairshare(i: int) -> float:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-COVERAGE_THRESHOLD = 0.5
 MIN_PERCENTAGE = np.float32(0.1)
 
 
@@ -49,6 +48,12 @@ class TruckFactor:
 def _covered(holders: np.ndarray, alive: np.ndarray) -> int:
     """Number of files held by at least one alive developer."""
     return int(holders[alive].any(axis=0).sum())
+
+
+def _factor(removed: list[int], held: np.ndarray, coverage: float, method: str) -> TruckFactor:
+    """The result for the removed developers, with their authored-file counts."""
+    return TruckFactor(len(removed), tuple((d, int(held[d])) for d in removed), coverage,
+                       method)
 
 
 def _static_greedy(holders: np.ndarray, changes: np.ndarray) -> tuple[list[int], float]:
@@ -91,8 +96,7 @@ def avelino_truck_factor(holders: np.ndarray, changes: np.ndarray) -> TruckFacto
         top = max(int(held[d]) for d in removed)
         removed = [d for d in removed
                    if np.float32(held[d]) / np.float32(top) >= MIN_PERCENTAGE]
-    return TruckFactor(len(removed), tuple((d, int(held[d])) for d in removed), coverage,
-                       "avelino")
+    return _factor(removed, held, coverage, "avelino")
 
 
 def marginal_truck_factor(holders: np.ndarray, changes: np.ndarray) -> TruckFactor:
@@ -121,8 +125,7 @@ def marginal_truck_factor(holders: np.ndarray, changes: np.ndarray) -> TruckFact
         alive[dev] = False
         removed.append(dev)
     coverage = _covered(holders, alive) / n_files
-    return TruckFactor(len(removed), tuple((d, int(held[d])) for d in removed), coverage,
-                       "marginal")
+    return _factor(removed, held, coverage, "marginal")
 
 
 def best_greedy_truck_factor(holders: np.ndarray, changes: np.ndarray) -> TruckFactor:
@@ -139,7 +142,6 @@ def best_greedy_truck_factor(holders: np.ndarray, changes: np.ndarray) -> TruckF
         return TruckFactor(0, (), None, "static")
     held = holders.sum(axis=1)
     removed, coverage = _static_greedy(holders, changes)
-    static = TruckFactor(len(removed), tuple((d, int(held[d])) for d in removed), coverage,
-                         "static")
+    static = _factor(removed, held, coverage, "static")
     marginal = marginal_truck_factor(holders, changes)
     return marginal if marginal.tf < static.tf else static
