@@ -16,9 +16,8 @@ from talentmoat.knowledge import (
     KnowledgeSummary,
     Plan,
     plan_compartments,
-    poach_exposure,
+    plan_effect,
     summarize,
-    truck_factor,
 )
 from talentmoat.loader import Lab, load_scenario
 
@@ -229,12 +228,10 @@ def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -
     bp, h = s.blueprint, s.knowledge.hold_threshold
     comps = bp.ids
     K = lab.roster.K
-    budget = s.knowledge.exact_time_budget_s
-    before = poach_exposure(K, bp.weights, bp.replication_costs, bp.tacit, PLAN_K, budget)
-    after = poach_exposure(plan.K_after, bp.weights, bp.replication_costs, bp.tacit, PLAN_K,
-                           budget)
-    tf_before = truck_factor(K, bp.weights, h)
-    tf_after = truck_factor(plan.K_after, bp.weights, h)
+    effect = plan_effect(K, plan.K_after, bp.weights, bp.replication_costs, bp.tacit,
+                         hold_threshold=h, k_max=PLAN_K,
+                         time_budget_s=s.knowledge.exact_time_budget_s)
+    tf_before, tf_after = effect.truck_before, effect.truck_after
     affected = np.flatnonzero((h <= K).any(axis=1))
     return {
         **_provenance(lab),
@@ -252,7 +249,7 @@ def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -
                 "bypassed_rd_before": b.bypassed_rd,
                 "bypassed_rd_after": a.bypassed_rd,
             }
-            for b, a in zip(before, after, strict=True)
+            for b, a in zip(effect.before, effect.after, strict=True)
         ],
         "truck_factor": {"before": tf_before.size, "after": tf_after.size},
         "components": [

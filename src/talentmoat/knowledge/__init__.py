@@ -19,7 +19,14 @@ from talentmoat.knowledge.exposure import (
     greedy,
 )
 from talentmoat.knowledge.planner import Plan, plan_compartments
-from talentmoat.knowledge.summary import ExposureRow, KnowledgeSummary, poach_exposure, summarize
+from talentmoat.knowledge.summary import (
+    ExposureRow,
+    KnowledgeSummary,
+    PlanEffect,
+    plan_effect,
+    poach_exposure,
+    summarize,
+)
 from talentmoat.knowledge.truckfactor import TruckFactor, holders, truck_factor
 
 __all__ = [
@@ -27,6 +34,7 @@ __all__ = [
     "GreedyRun",
     "KnowledgeSummary",
     "Plan",
+    "PlanEffect",
     "Selection",
     "TruckFactor",
     "blueprint_share",
@@ -39,6 +47,7 @@ __all__ = [
     "marginal_loss",
     "mask",
     "plan_compartments",
+    "plan_effect",
     "poach_exposure",
     "standalone_share",
     "summarize",

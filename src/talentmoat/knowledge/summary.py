@@ -141,3 +141,40 @@ def summarize(
         truck=truck_factor(K, w, hold_threshold),
         exposure=poach_exposure(K, w, cost, tacit, k_max, time_budget_s),
     )
+
+
+@dataclass(frozen=True)
+class PlanEffect:
+    """What a compartmentalization plan changes: exposure and truck factor, before and after.
+
+    Attributes:
+        before: Poach-k exposure of today's roster, one row per k.
+        after: Poach-k exposure under the plan, one row per k.
+        truck_before: Truck factor of today's roster.
+        truck_after: Truck factor under the plan (fewer deep holders: usually lower).
+    """
+
+    before: list[ExposureRow]
+    after: list[ExposureRow]
+    truck_before: TruckFactor
+    truck_after: TruckFactor
+
+
+def plan_effect(
+    K: np.ndarray,
+    K_after: np.ndarray,
+    w: np.ndarray,
+    cost: np.ndarray,
+    tacit: np.ndarray,
+    *,
+    hold_threshold: float,
+    k_max: int,
+    time_budget_s: float,
+) -> PlanEffect:
+    """Exposure and truck factor of a roster before (``K``) and after (``K_after``) a plan."""
+    return PlanEffect(
+        before=poach_exposure(K, w, cost, tacit, k_max, time_budget_s),
+        after=poach_exposure(K_after, w, cost, tacit, k_max, time_budget_s),
+        truck_before=truck_factor(K, w, hold_threshold),
+        truck_after=truck_factor(K_after, w, hold_threshold),
+    )
