@@ -112,10 +112,18 @@ def test_compute_command_sums_to_capacity():
     assert result.exit_code == 0 and "125,000" in result.stdout
 
 
-def test_capital_heavy_value_runs():
-    payload = run_json("value", "capital-heavy", "--with", "liquidity")
-    assert len(payload["people"]) == 1200
-    assert all(0 <= p["offers"]["lean-frontier-lab"]["p_accept"] <= 1 for p in payload["people"])
+def test_capital_heavy_tenders_raise_stay_value_and_lower_acceptance():
+    with_tenders = run_json("value", "capital-heavy", "--with", "liquidity")["people"]
+    without = run_json("value", "capital-heavy")["people"]
+    assert len(with_tenders) == len(without) == 1200
+    rival = "lean-frontier-lab"
+    for a, b in zip(with_tenders, without, strict=True):
+        assert 0 <= a["offers"][rival]["p_accept"] <= 1
+        assert a["stay_value"] >= b["stay_value"] - 1e-6
+        assert a["offers"][rival]["p_accept"] <= b["offers"][rival]["p_accept"] + 1e-12
+    raised = [a for a, b in zip(with_tenders, without, strict=True)
+              if a["stay_value"] > b["stay_value"] * 1.01]
+    assert raised and all(a["tender"] > 0 for a in raised)
 
 
 @pytest.mark.parametrize(
