@@ -53,6 +53,15 @@ def body(tag: str, n: int = 20) -> str:
     return "".join(f"{tag} line {i}: some stable content here\n" for i in range(n))
 
 
+@pytest.fixture(autouse=True)
+def private_config(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own config directory (so its own pseudonym key) and no key variable."""
+    config = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.delenv("TALENTMOAT_ANONYMIZE_KEY", raising=False)
+    return config
+
+
 @pytest.fixture
 def make_repo(tmp_path):
     """Factory: ``make_repo(name)`` returns a fresh :class:`GitRepo` under ``tmp_path``."""

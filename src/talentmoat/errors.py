@@ -6,6 +6,8 @@ row and column) and what was expected. The CLI turns it into a message and exit 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class InputError(Exception):
     """A problem with user input: which file, where in it, and what was expected.
@@ -26,10 +28,15 @@ class InputError(Exception):
         """Build an error with one problem."""
         return cls(source, [(location, message)])
 
-    def render(self) -> str:
-        """Human-readable text: one line per problem, each naming the file and place."""
+    def render(self, show: Callable[[str], str] = str) -> str:
+        """Human-readable text: one line per problem, each naming the file and place.
+
+        Args:
+            show: Applied to the source, each location and each message (the CLI passes its
+                terminal-safe escaping, so a newline in a file name cannot split a line).
+        """
         lines = []
         for location, message in self.problems:
-            where = f"{self.source}: {location}" if location else self.source
-            lines.append(f"{where}: {message}")
+            where = f"{show(self.source)}: {show(location)}" if location else show(self.source)
+            lines.append(f"{where}: {show(message)}")
         return "\n".join(lines)

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import numpy as np
 import typer
 from rich.console import Console
-from rich.markup import escape
 
+from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
 
 app = typer.Typer(
@@ -27,10 +27,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(soft_wrap=True)
+console = Console(soft_wrap=True, emoji=False)  # emoji codes in user text stay text
 if not console.is_terminal:  # piped or captured output: do not squeeze tables into 80 columns
     console.width = 160
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,9 +43,8 @@ def guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            err_console.print(
-                f"[bold red]error[/] {escape(exc.render())}", highlight=False, soft_wrap=True
-            )
+            err_console.print(f"[bold red]error[/] {exc.render(safe)}", highlight=False,
+                              soft_wrap=True)
             raise typer.Exit(code=2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -11,6 +11,8 @@ from rich.table import Table
 
 from talentmoat.calibration import COLUMNS, fit_events, read_events_csv
 from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
+from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
 from talentmoat.lab_economics import (
     POLICY_NAMES,
@@ -47,8 +49,8 @@ def _policies(lab: Lab, on: list[str] | None, off: list[str] | None) -> tuple[st
     return active_policies(lab.scenario.policies, set(on or []), set(off or []))
 
 
-def _header(lab: Lab) -> dict[str, Any]:
-    return {"scenario": lab.scenario.name, "source": lab.source, "digest": lab.digest}
+def _header(lab: Lab, people: People) -> dict[str, Any]:
+    return {"scenario": lab.scenario.name, **input_fields(lab, people.key)}
 
 
 def _money(x: float) -> str:
@@ -56,10 +58,10 @@ def _money(x: float) -> str:
     return f"{x / 1e6:,.3f}" if np.isfinite(x) else "—"
 
 
-def _person_rows(lab: Lab, a: Assessment) -> list[dict[str, Any]]:
+def _person_rows(lab: Lab, a: Assessment, people: People) -> list[dict[str, Any]]:
     p = a.package
     rows = []
-    for i, pid in enumerate(lab.roster.ids):
+    for i, pid in enumerate(people.ids):
         row: dict[str, Any] = {
             "id": pid,
             "role": lab.roster.roles[i],
@@ -95,14 +97,17 @@ def _person_rows(lab: Lab, a: Assessment) -> list[dict[str, Any]]:
     return rows
 
 
-def _groups(lab: Lab, people: list[str] | None) -> list[tuple[str, np.ndarray]]:
-    """Row groups for the tables: the named people one by one, else one group per role."""
+def _groups(lab: Lab, chosen: list[str] | None, people: People) -> list[tuple[str, np.ndarray]]:
+    """Row groups for the tables: the chosen ids one by one, else one group per role.
+
+    A chosen person's label is their name in ``people`` (a pseudonym under ``--anonymize``).
+    """
     ids = list(lab.roster.ids)
-    if people:
-        unknown = [p for p in people if p not in ids]
+    if chosen:
+        unknown = [p for p in chosen if p not in ids]
         if unknown:
             raise InputError.single("--person", "", f"unknown id(s) {', '.join(unknown)}")
-        return [(p, np.array([ids.index(p)])) for p in people]
+        return [(people.ids[ids.index(p)], np.array([ids.index(p)])) for p in chosen]
     roles = list(lab.roster.roles)
     order = sorted(set(roles), key=roles.index)
     return [(r, np.flatnonzero(np.array(roles) == r)) for r in order]
@@ -142,20 +147,23 @@ def value(
         list[str] | None, typer.Option(help="Show these people (by id) instead of role means.")
     ] = None,
     json: JsonOpt = False,
+    anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Risk-adjusted package per person (stay value), rivals' offers, P(accept) and the gap."""
     lab = load_scenario(scenario)
+    people = People(lab, output_key(anonymize, anonymize_key))
     require_firm(lab)
     policies = _policies(lab, with_, without)
     a = assess(lab, policies, multiple)
-    groups = _groups(lab, person)
+    groups = _groups(lab, person, people)
     if json:
         print_json({
-            **_header(lab),
+            **_header(lab, people),
             "policies": list(policies),
             "multiple_override": multiple,
             "tender_fill": a.tender_fill,
-            "people": _person_rows(lab, a),
+            "people": _person_rows(lab, a, people),
             "rivals": [
                 {
                     "name": o.rival.name,
@@ -169,13 +177,14 @@ def value(
         })
         return
     p = a.package
-    table = Table(title=f"{lab.scenario.name}: package per person, M$ a year"
+    table = Table(title=f"{safe(lab.scenario.name)}: package per person, M$ a year"
                   f"{'' if person else ' (role means)'}; policies: {', '.join(policies) or 'none'}")
     for col in ("who", "cash", "equity", "tender", "units", "stay", "forfeit/yr"):
         table.add_column(col, justify="left" if col == "who" else "right")
     for label, idx in groups:
         table.add_row(
-            label if person else f"{label} ({len(idx)})", *(_money(x[idx].mean()) for x in (
+            safe(label) if person else f"{safe(label)} ({len(idx)})",
+            *(_money(x[idx].mean()) for x in (
                 p.cash, p.equity, p.tender, p.synthetic, p.stay_value, p.forfeit)),
         )
     console.print(table)
@@ -186,25 +195,26 @@ def value(
         f"P(vest) {p.p_vest.min():.3f}–{p.p_vest.max():.3f}; {method}", highlight=False
     )
     for o in a.offers:
-        t = Table(title=f"{o.rival.name}: multiple median {o.median_multiple:.2f}, "
+        t = Table(title=f"{safe(o.rival.name)}: multiple median {o.median_multiple:.2f}, "
                   f"mean {o.expected_multiple:.2f}; offers and gap in M$ a year")
         for col in ("who", "offer", "value", "ratio", "compute", "P(accept)", "gap"):
             t.add_column(col, justify="left" if col == "who" else "right")
         for label, idx in groups:
             t.add_row(
-                label, _money(o.expected_offer[idx].mean()), _money(o.offer_value[idx].mean()),
+                safe(label), _money(o.expected_offer[idx].mean()),
+                _money(o.offer_value[idx].mean()),
                 f"{o.comp_ratio[idx].mean():.2f}", f"{o.compute_ratio[idx].mean():.2f}",
                 f"{o.p_accept[idx].mean():.3f}", _money(np.nanmean(o.gap[idx])),
             )
         console.print(t)
         total = float(np.nansum(o.gap))
         console.print(
-            f"compensatory gap vs {o.rival.name}: {int(np.sum(o.gap > 0))} people, "
+            f"compensatory gap vs {safe(o.rival.name)}: {int(np.sum(o.gap > 0))} people, "
             f"{_money(total)} M$ a year in total", highlight=False,
         )
 
 
-def _compute_payload(lab: Lab, c: LabCompute) -> dict[str, Any]:
+def _compute_payload(lab: Lab, c: LabCompute, people: People) -> dict[str, Any]:
     rivals = [r for r in lab.scenario.rivals if r.compute_per_researcher_gpu_hours is not None]
     access = c.access
     return {
@@ -234,7 +244,7 @@ def _compute_payload(lab: Lab, c: LabCompute) -> dict[str, Any]:
                     r.name: access.total[i] / r.compute_per_researcher_gpu_hours for r in rivals
                 },
             }
-            for i, pid in enumerate(lab.roster.ids)
+            for i, pid in enumerate(people.ids)
         ],
         "rivals": {r.name: r.compute_per_researcher_gpu_hours for r in rivals},
     }
@@ -247,20 +257,23 @@ def compute(
     with_: WithOpt = None,
     without: WithoutOpt = None,
     json: JsonOpt = False,
+    anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Cluster allocation per team and person, blue-sky hours and access index vs rivals."""
     lab = load_scenario(scenario)
+    people = People(lab, output_key(anonymize, anonymize_key))
     policies = _policies(lab, with_, without)
     c = lab_compute(lab, policies)
     if c is None:
         raise InputError.single(lab.source, "firm.compute", "missing; the compute command "
                                 "needs the cluster (gpu_hours_per_quarter)")
-    payload = _compute_payload(lab, c)
+    payload = _compute_payload(lab, c, people)
     if json:
-        print_json({**_header(lab), "policies": list(policies), **payload})
+        print_json({**_header(lab, people), "policies": list(policies), **payload})
         return
     console.print(
-        f"{lab.scenario.name}: {c.capacity:,.0f} GPU-hours a quarter = directed "
+        f"{safe(lab.scenario.name)}: {c.capacity:,.0f} GPU-hours a quarter = directed "
         f"{c.directed:,.0f} + blue-sky {c.reserve:,.0f} (unallocated {c.unallocated:,.0f}; "
         f"blue-sky cost {c.reserve_cost:,.0f} USD a quarter)",
         highlight=False,
@@ -268,13 +281,13 @@ def compute(
     rivals = payload["rivals"]
     table = Table(title="GPU-hours a quarter per person (role means); access index = A_i / A_j")
     for col in ("role", "n", "fair-share F", "directed", "blue-sky", "total",
-                *(f"index vs {r}" for r in rivals)):
+                *(f"index vs {safe(r)}" for r in rivals)):
         table.add_column(col, justify="left" if col == "role" else "right")
     roles = np.array(lab.roster.roles)
     for k, role in enumerate(c.team_roles):
         idx = roles == role
         table.add_row(
-            role, str(int(idx.sum())), f"{c.team_fair_share[k]:.3f}",
+            safe(role), str(int(idx.sum())), f"{c.team_fair_share[k]:.3f}",
             f"{c.access.directed[idx].mean():,.0f}", f"{c.access.blue_sky[idx].mean():,.0f}",
             f"{c.access.total[idx].mean():,.0f}",
             *(f"{c.access.total[idx].mean() / a_j:.2f}" for a_j in rivals.values()),
@@ -308,12 +321,12 @@ def calibrate(
             "snippet": fit.snippet(),
         })
         return
-    table = Table(title=f"{source}: {fit.n} offers, {fit.accepted} accepted (logit MLE)")
+    table = Table(title=f"{safe(source)}: {fit.n} offers, {fit.accepted} accepted (logit MLE)")
     for col in ("coefficient", "estimate", "std. error", "z"):
         table.add_column(col, justify="left" if col == "coefficient" else "right")
     for k, name in enumerate(fit.names):
         est, se = fit.estimates[k], fit.std_errors[k]
-        table.add_row(name, f"{est:.4f}", f"{se:.4f}", f"{est / se:.2f}")
+        table.add_row(safe(name), f"{est:.4f}", f"{se:.4f}", f"{est / se:.2f}")
     console.print(table)
     console.print(
         f"fit: log-likelihood {fit.log_likelihood:.1f} vs {fit.null_log_likelihood:.1f} "

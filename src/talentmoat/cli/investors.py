@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from rich.markup import escape
 from rich.table import Table
 
 from talentmoat.cli.app import app, console, err_console, guarded, print_json
 from talentmoat.cli.knowledge import JsonOpt, ScenarioArg
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, input_fields, output_key
+from talentmoat.cli.safe import safe
 from talentmoat.investors import (
     Syndicate,
     assess_syndicate,
@@ -26,15 +27,20 @@ def warn_antitrust(lab: Lab) -> None:
     """Print the formal-agreement warning on stderr when the scenario declares one."""
     text = formal_agreement_warning(lab.scenario.investors.formal_agreement)
     if text:
-        err_console.print(f"[bold yellow]warning[/] {escape(text)}", highlight=False)
+        err_console.print(f"[bold yellow]warning[/] {safe(text)}", highlight=False)
 
 
 def _moved(mask: np.ndarray, mapped: np.ndarray) -> dict[str, int]:
     return {"people": int(mask.sum()), "key_people": int((mask & mapped).sum())}
 
 
-def investors_payload(lab: Lab) -> dict[str, Any]:
-    """Everything the command reports, as plain data (USD; offers per quarter or year)."""
+def investors_payload(lab: Lab, key: bytes | None) -> dict[str, Any]:
+    """Everything the command reports, as plain data (USD; offers per quarter or year).
+
+    Args:
+        lab: The lab.
+        key: The pseudonym key under ``--anonymize`` (no path or digest of the inputs), or None.
+    """
     s = lab.scenario
     require_firm(lab)
     K, tacit = lab.roster.K, s.blueprint.tacit
@@ -75,7 +81,7 @@ def investors_payload(lab: Lab) -> dict[str, Any]:
         })
     return {
         "scenario": s.name,
-        "source": lab.source,
+        **input_fields(lab, key),
         "lead0": lead0,
         "enforcement": s.investors.enforcement,
         "leak_depth": s.investors.leak_depth,
@@ -117,19 +123,20 @@ def _mn(usd: float) -> str:
 
 def print_investors(payload: dict[str, Any]) -> None:
     """The payoff table and the spread table."""
-    table = Table(title=f"{payload['scenario']}: facilitating a hire into a portfolio company "
-                  "pays s_vp·uplift − s_v·ΔV_lab(i) − honours·deterrent", title_justify="left")
+    table = Table(title=f"{safe(payload['scenario'])}: facilitating a hire into a portfolio "
+                  "company pays s_vp·uplift − s_v·ΔV_lab(i) − honours·deterrent",
+                  title_justify="left")
     for col in ("investor", "s_v", "company", "s_vp", "s_vp·uplift", "max s_v·ΔV", "deterrent",
                 "payoff (best case)", "moves (no request)", "moves (request)", "offers/qtr"):
         table.add_column(col, justify="left" if col in ("investor", "company") else "right")
     for inv in payload["investors"]:
         for c in inv["companies"] or [None]:
             if c is None:
-                table.add_row(escape(inv["name"]), f"{inv['stake']:.1%}", "—", *["—"] * 8)
+                table.add_row(safe(inv["name"]), f"{inv['stake']:.1%}", "—", *["—"] * 8)
                 continue
             free, asked = c["moved_without_request"], c["moved_with_request"]
             table.add_row(
-                escape(inv["name"]), f"{inv['stake']:.1%}", escape(c["name"]),
+                safe(inv["name"]), f"{inv['stake']:.1%}", safe(c["name"]),
                 f"{c['stake']:.0%}", _mn(c["company_gain_per_hire"]), _mn(c["lab_loss_max"]),
                 _mn(inv["deterrent"]) if inv["agreed_to_request"] else "not asked",
                 _mn(c["payoff_max_with_request"]),
@@ -149,7 +156,7 @@ def print_investors(payload: dict[str, Any]) -> None:
         rg = inv["repeated_game"]
         offers = inv["key_offers_per_year"]
         spread.add_row(
-            escape(inv["name"]), inv["decision"], _mn(inv["self_enforcing_reputation_cost"]),
+            safe(inv["name"]), inv["decision"], _mn(inv["self_enforcing_reputation_cost"]),
             f"{_mn(rg['threshold'])} ({'holds' if rg['sustainable'] else 'fails'})",
             f"{inv['parties_reached_expected']:.2f}",
             f"{offers['without_request']:.2f} → {offers['with_request']:.2f}",
@@ -165,14 +172,19 @@ def print_investors(payload: dict[str, Any]) -> None:
 
 @app.command()
 @guarded
-def investors(scenario: ScenarioArg, json: JsonOpt = False) -> None:
+def investors(
+    scenario: ScenarioArg, json: JsonOpt = False, anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
+) -> None:
     """Each investor's payoff from facilitating hires, its decision, and where its map leaks."""
     lab = load_scenario(scenario)
+    key = output_key(anonymize, anonymize_key)
     warn_antitrust(lab)
-    payload = investors_payload(lab)
+    payload = investors_payload(lab, key)
     if json:
         print_json(payload)
     elif not payload["investors"]:
-        console.print(f"{lab.source}: no investors (section investors.syndicate is empty)")
+        console.print(f"{safe(payload['source'])}: no investors (section investors.syndicate "
+                      "is empty)")
     else:
         print_investors(payload)

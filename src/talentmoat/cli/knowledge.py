@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from talentmoat import __version__
-from talentmoat.anonymize import pseudonym
 from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
+from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
 from talentmoat.knowledge import (
     KnowledgeSummary,
@@ -25,38 +26,16 @@ ScenarioArg = Annotated[
     str, typer.Argument(help="Scenario file (YAML) or bundled name, e.g. lean-lab.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
-AnonOpt = Annotated[
-    bool, typer.Option("--anonymize", help="Replace person ids and names with stable pseudonyms.")
-]
 KOpt = Annotated[int, typer.Option("--k", min=1, max=50, help="Largest number of people poached.")]
 
 DEFAULT_SCENARIO = "lean-lab"
 PLAN_K = 5
 
 
-class People:
-    """How people are named in output: real ids, or pseudonyms with ``--anonymize``."""
-
-    def __init__(self, lab: Lab, anonymize: bool) -> None:
-        roster = lab.roster
-        if anonymize:
-            self.ids = [pseudonym(i, lab.digest) for i in roster.ids]
-            self.names = list(self.ids)
-        else:
-            self.ids = list(roster.ids)
-            self.names = list(roster.names)
-        self.roles = list(roster.roles)
-
-    def of(self, people: tuple[int, ...] | list[int] | np.ndarray) -> list[str]:
-        """Ids of the given person indices."""
-        return [self.ids[int(i)] for i in people]
-
-
-def _provenance(lab: Lab) -> dict[str, Any]:
+def _provenance(lab: Lab, key: bytes | None) -> dict[str, Any]:
     return {
         "scenario": lab.scenario.name,
-        "source": lab.source,
-        "scenario_sha256": lab.digest,
+        **input_fields(lab, key),
         "seed": lab.scenario.seed,
         "version": __version__,
     }
@@ -76,7 +55,7 @@ def knowledge_payload(lab: Lab, summary: KnowledgeSummary, people: People, top: 
     comps = lab.scenario.blueprint.ids
     truck = summary.truck
     return {
-        **_provenance(lab),
+        **_provenance(lab, people.key),
         "people": lab.roster.size,
         "hold_threshold": lab.scenario.knowledge.hold_threshold,
         "blueprint_total": summary.blueprint_total,
@@ -118,18 +97,19 @@ def print_knowledge(lab: Lab, summary: KnowledgeSummary, people: People, top: in
     """Rich tables of the knowledge report."""
     s = lab.scenario
     console.print(
-        f"[bold]{s.name}[/]: {lab.roster.size} people, {len(s.blueprint.components)} components; "
+        f"[bold]{safe(s.name)}[/]: {lab.roster.size} people, "
+        f"{len(s.blueprint.components)} components; "
         f"the whole roster holds {summary.blueprint_total:.1%} of the blueprint."
     )
     comps = Table(title="Blueprint components", title_justify="left")
     for col in ("component", "weight", "tacit", "rebuild cost", "deep holders"):
         comps.add_column(col, justify="left" if col == "component" else "right")
     for c, n in zip(s.blueprint.components, summary.truck.per_component, strict=True):
-        comps.add_row(c.id, f"{c.weight:.2f}", f"{c.tacit:.2f}", _money(c.replication_cost),
+        comps.add_row(safe(c.id), f"{c.weight:.2f}", f"{c.tacit:.2f}", _money(c.replication_cost),
                       str(n))
     console.print(comps)
     truck = summary.truck
-    orphaned = ", ".join(s.blueprint.ids[j] for j in truck.orphaned)
+    orphaned = ", ".join(safe(s.blueprint.ids[j]) for j in truck.orphaned)
     console.print(
         f"Truck factor: [bold]{truck.size}[/] — that many departures leave more than half the "
         f"blueprint's value without a holder (K ≥ {s.knowledge.hold_threshold}); "
@@ -139,7 +119,7 @@ def print_knowledge(lab: Lab, summary: KnowledgeSummary, people: People, top: in
     for col in ("id", "role", "alone: B({i})", "loss if i leaves"):
         keys.add_column(col, justify="left" if col in ("id", "role") else "right")
     for i in summary.key_people(top):
-        keys.add_row(people.ids[i], people.roles[i], f"{summary.standalone[i]:.3f}",
+        keys.add_row(safe(people.ids[i]), safe(people.roles[i]), f"{summary.standalone[i]:.3f}",
                      f"{summary.marginal[i]:.2e}")
     console.print(keys)
     exp = Table(title="Poach-k exposure: the most blueprint a rival gets by hiring k people",
@@ -150,7 +130,7 @@ def print_knowledge(lab: Lab, summary: KnowledgeSummary, people: People, top: in
         exp.add_row(
             str(row.k), f"{row.best.value:.3f}", "exact" if row.exact else "greedy ≤ bound",
             f"{row.greedy.value:.3f}", f"{row.upper_bound:.3f}", _money(row.bypassed_rd),
-            ", ".join(people.of(row.best.people)),
+            ", ".join(safe(p) for p in people.of(row.best.people)),
         )
     console.print(exp)
 
@@ -163,7 +143,7 @@ def validate(scenario: ScenarioArg) -> None:
     s = lab.scenario
     roles = sorted(set(lab.roster.roles) - {""})
     console.print(
-        f"ok {lab.source}: '{s.name}', {lab.roster.size} people"
+        f"ok {safe(lab.source)}: '{safe(s.name)}', {lab.roster.size} people"
         + (f" in {len(roles)} roles" if roles else "")
         + f", {len(s.blueprint.components)} components, seed {s.seed}",
         highlight=False,
@@ -178,11 +158,12 @@ def knowledge(
     top: Annotated[int, typer.Option(min=1, help="How many key people to list.")] = 10,
     json: JsonOpt = False,
     anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Who holds the blueprint: key people, truck factor and poach-k exposure."""
     lab = load_scenario(scenario)
+    people = People(lab, output_key(anonymize, anonymize_key))
     summary = knowledge_summary(lab, k)
-    people = People(lab, anonymize)
     if json:
         print_json(knowledge_payload(lab, summary, people, top))
     else:
@@ -234,7 +215,7 @@ def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -
     tf_before, tf_after = effect.truck_before, effect.truck_after
     affected = np.flatnonzero((h <= K).any(axis=1))
     return {
-        **_provenance(lab),
+        **_provenance(lab, people.key),
         "parameters": params,
         "solver_optimal": plan.optimal,
         "person_components_losing_access": int(plan.revoked.sum()),
@@ -276,9 +257,10 @@ def print_plan(payload: dict) -> None:
     """Rich tables of the plan."""
     p = payload["parameters"]
     console.print(
-        f"[bold]Compartmentalization plan[/] for {payload['scenario']}: at most "
+        f"[bold]Compartmentalization plan[/] for {safe(payload['scenario'])}: at most "
         f"{p['max_components']} deep component(s) per person, at least {p['redundancy']} deep "
-        f"holders per component; organisation holds: {', '.join(p['org_holds']) or 'nothing'}."
+        f"holders per component; organisation holds: "
+        f"{', '.join(safe(c) for c in p['org_holds']) or 'nothing'}."
     )
     console.print(
         f"{payload['person_components_losing_access']} person-components lose deep access "
@@ -302,7 +284,7 @@ def print_plan(payload: dict) -> None:
     for col in ("component", "before", "after", "below floor"):
         comps.add_column(col, justify="left" if col == "component" else "right")
     for c in payload["components"]:
-        comps.add_row(c["id"], str(c["holders_before"]), str(c["holders_after"]),
+        comps.add_row(safe(c["id"]), str(c["holders_before"]), str(c["holders_after"]),
                       str(c["shortfall"]) if c["shortfall"] else "")
     console.print(comps)
     if any(not (r["before_exact"] and r["after_exact"]) for r in payload["exposure"]):
@@ -329,11 +311,13 @@ def plan(
     ] = None,
     json: JsonOpt = False,
     anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Plan who keeps deep access to which component, and show the exposure it saves."""
     lab = load_scenario(scenario)
+    people = People(lab, output_key(anonymize, anonymize_key))
     result, params = _make_plan(lab, max_components, redundancy, residual, org_holds)
-    payload = plan_payload(lab, result, params, People(lab, anonymize))
+    payload = plan_payload(lab, result, params, people)
     if json:
         print_json(payload)
     else:

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from talentmoat import __version__
+from talentmoat.anonymize import resolve_key
 from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.cli.privacy import ANONYMIZED_SOURCE, AnonKeyOpt, AnonOpt
+from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
 from talentmoat.gitmine.identity import DEFAULT_BOT_PATTERN
 from talentmoat.gitmine.scan import (
@@ -69,7 +71,7 @@ def _write_atomically(path: str, text: str) -> None:
 def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
     a = result.assignment
     console.print(
-        f"[bold]{escape(source)}[/] ({result.options.mode} mode): "
+        f"[bold]{safe(source)}[/] ({result.options.mode} mode): "
         f"{result.history.commits} commits, "
         f"{int(a.kept.sum())} files analysed ({int((~a.kept).sum())} excluded), "
         f"{int(result.active.sum())} developers", highlight=False)
@@ -79,17 +81,17 @@ def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
     for group in (result.overall, *result.stages):
         tf = group.truck_factor
         coverage = "-" if tf.coverage is None else f"{100 * tf.coverage:.1f} %"
-        who = ", ".join(f"{escape(labels[d])} ({n})" for d, n in tf.authors) or "-"
-        table.add_row(group.id, str(group.files), str(tf.tf), coverage, who)
+        who = ", ".join(f"{safe(labels[d])} ({n})" for d, n in tf.authors) or "-"
+        table.add_row(safe(group.id), str(group.files), str(tf.tf), coverage, who)
     console.print(table)
     unit = "lines" if result.options.weight_by_lines else "files"
     holders = Table(title=f"Top holders (K = share of the stage's {unit} held)")
     holders.add_column("developer")
     holders.add_column("files held")
     for k_id in result.k_ids:
-        holders.add_column(escape(f"K[{k_id}]"))
+        holders.add_column(safe(f"K[{k_id}]"))
     for d, n in result.overall.holders:
-        holders.add_row(escape(labels[d]), str(n), *(f"{v:.2f}" for v in result.K[d]))
+        holders.add_row(safe(labels[d]), str(n), *(f"{v:.2f}" for v in result.K[d]))
     console.print(holders)
 
 
@@ -110,9 +112,8 @@ def scan(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     roster_out: Annotated[str | None, typer.Option(
         "--roster-out", help="Write a roster CSV (id, name, k.<stage>).")] = None,
-    anonymize: Annotated[bool, typer.Option(
-        "--anonymize", help="Replace names and e-mails with stable pseudonyms everywhere.")]
-        = False,
+    anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
     decay_days: Annotated[float | None, typer.Option(
         "--decay-days", help="Default mode: weigh commits by exp(-age/DAYS).")] = None,
     window_days: Annotated[float | None, typer.Option(
@@ -159,15 +160,19 @@ def scan(
         head_files = repository_files(root)
         commits = repository_commits(root, coauthors and mode is ScanMode.default,
                                      tuple(exclude_path or ()))
+    anonymize = anonymize or anonymize_key is not None
+    key = resolve_key(anonymize_key) if anonymize or roster_out else None  # roster ids are keyed
     history = collect_history(commits, options, source)
     result = analyse(history, head_files, rules, options)
     if roster_out:
-        _write_atomically(roster_out, roster_csv(result, anonymize))
-    shown_source = "(anonymized)" if anonymize else source
+        assert key is not None
+        _write_atomically(roster_out, roster_csv(result, key, anonymize))
+    shown_key = key if anonymize else None
+    shown_source = ANONYMIZED_SOURCE if anonymize else source
     if json_out:
-        payload = to_json(result, anonymize, shown_source)
+        payload = to_json(result, shown_key, shown_source)
         payload["provenance"] = {"version": __version__,
                                  "wall_time_s": round(time.perf_counter() - started, 3)}
         print_json(payload)
     else:
-        _print_table(result, person_labels(result, anonymize), shown_source)
+        _print_table(result, person_labels(result, shown_key), shown_source)

@@ -15,13 +15,13 @@ from talentmoat.cli.investors import warn_antitrust
 from talentmoat.cli.knowledge import (
     DEFAULT_SCENARIO,
     PLAN_K,
-    AnonOpt,
     JsonOpt,
-    People,
     ScenarioArg,
     knowledge_summary,
     print_knowledge,
 )
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
+from talentmoat.cli.safe import safe
 from talentmoat.loader import Lab, load_scenario
 from talentmoat.sim import SimulationResult, simulate
 from talentmoat.sim.results import compare as compare_strategies
@@ -68,9 +68,16 @@ def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int
                         workers=workers, progress=update)
 
 
-def _payload(result: SimulationResult, out: Path | None) -> dict[str, Any]:
+def _payload(lab: Lab, result: SimulationResult, out: Path | None,
+             key: bytes | None) -> dict[str, Any]:
+    """The summary printed by ``--json`` and written as ``summary.json``.
+
+    Under ``key`` its provenance names no path and no plain digest of the inputs.
+    """
+    provenance = {name: v for name, v in result.provenance.items()
+                  if name not in ("source", "scenario_sha256")}
     return {
-        "provenance": result.provenance,
+        "provenance": {**provenance, **input_fields(lab, key)},
         "rivals": list(result.rivals),
         "lead0": result.lead0,
         "strategies": {name: summarize_strategy(result, name) for name in result.strategies},
@@ -79,9 +86,10 @@ def _payload(result: SimulationResult, out: Path | None) -> dict[str, Any]:
     }
 
 
-def _save(lab: Lab, result: SimulationResult, out: Path | None) -> tuple[Path, dict[str, Any]]:
+def _save(lab: Lab, result: SimulationResult, out: Path | None,
+          key: bytes | None) -> tuple[Path, dict[str, Any]]:
     target = out if out is not None else RESULTS_ROOT / lab.scenario.name
-    payload = _payload(result, target)
+    payload = _payload(lab, result, target, key)
     write_results(target, result, payload)
     return target, payload
 
@@ -97,8 +105,8 @@ def _mn(usd: float) -> str:
 def print_strategies(payload: dict[str, Any]) -> None:
     """One row per strategy: value, lead, parity, departures, cost."""
     p = payload["provenance"]
-    table = Table(title=f"{p['scenario']}: {p['replications']} replications × {p['quarters']} "
-                  "quarters (mean, with 5–95 % range)", title_justify="left")
+    table = Table(title=f"{safe(p['scenario'])}: {p['replications']} replications × "
+                  f"{p['quarters']} quarters (mean, with 5–95 % range)", title_justify="left")
     for col in ("strategy", "value at end", "lead at end", "P(parity)", "to rivals",
                 "background", "policy cost", "tender cash"):
         table.add_column(col, justify="left" if col == "strategy" else "right")
@@ -107,7 +115,7 @@ def print_strategies(payload: dict[str, Any]) -> None:
         gap = s["by_quarter"]["lead"]
         t = s["totals"]
         table.add_row(
-            name,
+            safe(name),
             f"{_bn(value['mean'][-1])} ({_bn(value['p5'][-1])}–{_bn(value['p95'][-1])})",
             f"{gap['mean'][-1]:+.3f}",
             f"{s['p_parity_by_quarter']['any'][-1]:.0%}",
@@ -125,8 +133,8 @@ def print_comparison(payload: dict[str, Any]) -> None:
     if not rows:
         return
     base = next(iter(payload["strategies"]))
-    table = Table(title=f"Against '{base}' on the same draws (paired mean [95 % CI]), ranked by "
-                  "value retained per dollar", title_justify="left")
+    table = Table(title=f"Against '{safe(base)}' on the same draws (paired mean [95 % CI]), "
+                  "ranked by value retained per dollar", title_justify="left")
     for col in ("rank", "strategy", "Δ mean value", "Δ departures", "Δ P(parity)",
                 "policy cost", "value per $"):
         table.add_column(col, justify="left" if col == "strategy" else "right")
@@ -134,7 +142,7 @@ def print_comparison(payload: dict[str, Any]) -> None:
         dv, dd = row["delta_value_mean"], row["delta_departures"]
         ratio = row["value_per_dollar"]
         table.add_row(
-            str(k), row["strategy"],
+            str(k), safe(row["strategy"]),
             f"{_bn(dv['mean'])} [{_bn(dv['low'])}, {_bn(dv['high'])}]",
             f"{dd['mean']:+.1f} [{dd['low']:+.1f}, {dd['high']:+.1f}]",
             f"{row['delta_p_parity']:+.0%}",
@@ -146,17 +154,21 @@ def print_comparison(payload: dict[str, Any]) -> None:
 
 def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | None,
                          quarters: int | None, seed: int | None, out: Path | None, workers: int,
-                         json: bool, ranked: bool) -> None:
+                         json: bool, ranked: bool, key: bytes | None) -> None:
     lab = load_scenario(scenario)
     result = _run(lab, strategy, reps, quarters, seed, workers, not json)
-    target, payload = _save(lab, result, out)
+    target, payload = _save(lab, result, out, key)
     if json:
         print_json(payload)
         return
     print_strategies(payload)
     if ranked:
         print_comparison(payload)
-    console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+    _print_results_path(target)
+
+
+def _print_results_path(target: Path) -> None:
+    console.print(f"Results: {safe(target)}/ (trajectories.parquet, summary.json)")
 
 
 @app.command(name="simulate")
@@ -170,10 +182,12 @@ def simulate_command(
     out: OutOpt = None,
     workers: WorkersOpt = 1,
     json: JsonOpt = False,
+    anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Simulate quarters of offers, moves and rivals catching up; write results to --out."""
     _simulate_and_report(scenario, strategy, reps, quarters, seed, out, workers, json,
-                         ranked=False)
+                         ranked=False, key=output_key(anonymize, anonymize_key))
 
 
 @app.command()
@@ -187,10 +201,12 @@ def compare(
     out: OutOpt = None,
     workers: WorkersOpt = 1,
     json: JsonOpt = False,
+    anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Compare strategies with the baseline on common random numbers (paired 95 % CIs)."""
     _simulate_and_report(scenario, strategy, reps, quarters, seed, out, workers, json,
-                         ranked=True)
+                         ranked=True, key=output_key(anonymize, anonymize_key))
 
 
 @app.command()
@@ -202,13 +218,15 @@ def run(
     out: OutOpt = None,
     workers: WorkersOpt = 1,
     anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """The main job: the knowledge report, then every strategy against the baseline."""
     lab = load_scenario(scenario)
-    print_knowledge(lab, knowledge_summary(lab, PLAN_K), People(lab, anonymize), top=10)
+    people = People(lab, output_key(anonymize, anonymize_key))
+    print_knowledge(lab, knowledge_summary(lab, PLAN_K), people, top=10)
     console.print()
     result = _run(lab, None, None, None, None, workers, True)
-    target, payload = _save(lab, result, out)
+    target, payload = _save(lab, result, out, people.key)
     print_strategies(payload)
     print_comparison(payload)
-    console.print(f"Results: {target}/ (trajectories.parquet, summary.json)")
+    _print_results_path(target)

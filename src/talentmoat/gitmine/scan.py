@@ -287,20 +287,20 @@ def analyse(
                       active, changes)
 
 
-def pseudonym(developer: Developer) -> str:
-    """A stable pseudonym: ``dev-`` + 10 hex digits of SHA-256 of the person's first e-mail.
+def pseudonym(developer: Developer, key: bytes) -> str:
+    """A developer's keyed pseudonym: ``dev-`` + HMAC of the first e-mail (:mod:`anonymize`).
 
     The same person (same first e-mail, case-folded; the name when there is none) gets the same
-    pseudonym in every scan.
+    pseudonym in every scan under the same key.
     """
-    key = (developer.emails[0] if developer.emails else developer.name).casefold()
-    return anonymize.pseudonym(key, salt="talentmoat:gitmine", prefix="dev")
+    value = (developer.emails[0] if developer.emails else developer.name).casefold()
+    return anonymize.pseudonym(value, key, prefix="dev")
 
 
-def person_labels(result: ScanResult, anonymize: bool) -> list[str]:
-    """Per developer, the label every output uses: the name, or a pseudonym if anonymized."""
-    if anonymize:
-        return [pseudonym(d) for d in result.history.developers]
+def person_labels(result: ScanResult, key: bytes | None) -> list[str]:
+    """Per developer, the label every output uses: the name, or the pseudonym under ``key``."""
+    if key is not None:
+        return [pseudonym(d, key) for d in result.history.developers]
     return [d.name for d in result.history.developers]
 
 
@@ -311,9 +311,9 @@ def _tf_json(tf: TruckFactor, labels: Sequence[str]) -> dict[str, Any]:
             "algorithm": tf.algorithm}
 
 
-def to_json(result: ScanResult, anonymize: bool, source: str) -> dict[str, Any]:
-    """The ``--json`` payload (names replaced by pseudonyms when ``anonymize``)."""
-    labels = person_labels(result, anonymize)
+def to_json(result: ScanResult, key: bytes | None, source: str) -> dict[str, Any]:
+    """The ``--json`` payload (names replaced by pseudonyms under ``key``, if given)."""
+    labels = person_labels(result, key)
     options = result.options
     a = result.assignment
     stages = {}
@@ -345,19 +345,19 @@ def to_json(result: ScanResult, anonymize: bool, source: str) -> dict[str, Any]:
             "decay_days": options.decay_days, "window_days": options.window_days,
             "bot_pattern": None if options.mode == "avelino" else options.bot_pattern,
             "weight": "lines" if options.weight_by_lines else "files",
-            "anonymized": anonymize,
+            "anonymized": key is not None,
         },
     }
 
 
-def roster_csv(result: ScanResult, anonymize: bool) -> str:
+def roster_csv(result: ScanResult, key: bytes, anonymize: bool) -> str:
     """A roster in the scenario CSV format: ``id``, ``name``, ``k.<stage>`` per active developer.
 
-    Ids are the stable pseudonyms (never a name or e-mail); ``name`` is the display name, or the
+    Ids are the keyed pseudonyms (never a name or e-mail); ``name`` is the display name, or the
     pseudonym when ``anonymize``. Rows are ordered by total ``K`` (descending), then id.
     """
-    labels = person_labels(result, anonymize)
-    ids = [pseudonym(d) for d in result.history.developers]
+    labels = person_labels(result, key if anonymize else None)
+    ids = [pseudonym(d, key) for d in result.history.developers]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "name", *(f"k.{c}" for c in result.k_ids)])
