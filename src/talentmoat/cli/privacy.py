@@ -39,7 +39,7 @@ def input_fields(lab: Lab, key: bytes | None) -> dict[str, str]:
 
 
 class People:
-    """How people are named in output: real ids and names, or pseudonyms under a key.
+    """How people are named in output: real ids, or pseudonyms under a key.
 
     Args:
         lab: The lab whose roster is named.
@@ -49,12 +49,7 @@ class People:
     def __init__(self, lab: Lab, key: bytes | None) -> None:
         roster = lab.roster
         self.key = key
-        if key is not None:
-            self.ids = [pseudonym(i, key) for i in roster.ids]
-            self.names = list(self.ids)
-        else:
-            self.ids = list(roster.ids)
-            self.names = list(roster.names)
+        self.ids = [pseudonym(i, key) for i in roster.ids] if key is not None else list(roster.ids)
         self.roles = list(roster.roles)
 
     def of(self, people: tuple[int, ...] | list[int] | np.ndarray) -> list[str]:
