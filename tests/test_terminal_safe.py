@@ -109,3 +109,13 @@ def test_hostile_scenario_names_are_inert_in_every_table(hostile_lab, command, t
     result = runner.invoke(app, [args[0], str(hostile_lab), *args[1:], *extra])
     assert result.exit_code == 0, result.output
     _assert_inert_and_visible(result.output)
+
+
+def test_an_echoed_history_line_is_inert(tmp_path):
+    log, files = tmp_path / "h.log", tmp_path / "files.txt"
+    log.write_text(f"@@commit {'a' * 40}\t1700000000\tAnn\tann@example.org\n{HOSTILE}\n")
+    files.write_text("a.py\n")
+    result = runner.invoke(app, ["scan", "--log", str(log), "--files", str(files)])
+    assert result.exit_code == 2
+    assert "line 2: unexpected line" in result.stderr
+    _assert_inert_and_visible(result.stderr)
