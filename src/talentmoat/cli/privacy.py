@@ -7,13 +7,16 @@ key with :func:`output_key` and names people through :class:`People` and inputs 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from talentmoat.anonymize import KEY_ENV, keyed_digest, pseudonym, resolve_key
-from talentmoat.loader import Lab
+
+if TYPE_CHECKING:  # annotations only: importing this module stays light
+    import numpy as np
+
+    from talentmoat.loader import Lab
 
 AnonOpt = Annotated[bool, typer.Option(
     "--anonymize", help="Name people by keyed pseudonyms and show no path or digest of the "
