@@ -47,7 +47,10 @@ class Lab:
         self.names = [n for n in lab.roster.names if n not in self.ids]
         files = [path] + ([roster] if roster else [])
         digests = [lab.digest, *(hashlib.sha256(f.read_bytes()).hexdigest() for f in files)]
-        self.secrets = [*self.ids, *self.names, *digests, str(path.parent), TEAM_KEY]
+        parts = {p for i in self.ids if "@" in i for p in i.split("@")}  # local part, domain
+        surnames = {n.split()[-1] for n in self.names}
+        self.secrets = [*self.ids, *self.names, *sorted(parts | surnames), *digests,
+                        str(path.parent), TEAM_KEY]
 
 
 def _lean_text() -> str:
