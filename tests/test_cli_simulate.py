@@ -62,7 +62,7 @@ def test_an_unrelated_directory_is_never_overwritten(tmp_path):
     (keep / "notes.txt").write_text("precious")
     result = runner.invoke(app, ["simulate", "lean-lab", "--reps", "2", "--quarters", "2",
                                  "--out", str(keep)])
-    assert result.exit_code == 2 and "not a talentmoat result directory" in result.stderr
+    assert result.exit_code == 2 and "notes.txt, which talentmoat did not write" in result.stderr
     assert (keep / "notes.txt").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no temporary left over
 

@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from talentmoat import resultdir
 from talentmoat.cli.app import app, console, err_console, guarded, print_json
 from talentmoat.cli.investors import warn_antitrust
 from talentmoat.cli.knowledge import (
@@ -86,12 +87,18 @@ def _payload(lab: Lab, result: SimulationResult, out: Path | None,
     }
 
 
-def _save(lab: Lab, result: SimulationResult, out: Path | None,
-          key: bytes | None) -> tuple[Path, dict[str, Any]]:
+def _target(lab: Lab, out: Path | None) -> Path:
+    """The result folder, checked before any work (see :mod:`talentmoat.resultdir`)."""
     target = out if out is not None else RESULTS_ROOT / lab.scenario.name
+    resultdir.check(target)
+    return target
+
+
+def _save(lab: Lab, result: SimulationResult, target: Path,
+          key: bytes | None) -> dict[str, Any]:
     payload = _payload(lab, result, target, key)
     write_results(target, result, payload)
-    return target, payload
+    return payload
 
 
 def _bn(usd: float) -> str:
@@ -156,8 +163,9 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
                          quarters: int | None, seed: int | None, out: Path | None, workers: int,
                          json: bool, ranked: bool, key: bytes | None) -> None:
     lab = load_scenario(scenario)
+    target = _target(lab, out)
     result = _run(lab, strategy, reps, quarters, seed, workers, not json)
-    target, payload = _save(lab, result, out, key)
+    payload = _save(lab, result, target, key)
     if json:
         print_json(payload)
         return
@@ -168,7 +176,7 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
 
 
 def _print_results_path(target: Path) -> None:
-    console.print(f"Results: {safe(target)}/ (trajectories.parquet, summary.json)")
+    console.print(f"Results: {safe(target)}/ (trajectories.parquet, summary.json, manifest)")
 
 
 @app.command(name="simulate")
@@ -222,11 +230,12 @@ def run(
 ) -> None:
     """The main job: the knowledge report, then every strategy against the baseline."""
     lab = load_scenario(scenario)
+    target = _target(lab, out)
     people = People(lab, output_key(anonymize, anonymize_key))
     print_knowledge(lab, knowledge_summary(lab, PLAN_K), people, top=10)
     console.print()
     result = _run(lab, None, None, None, None, workers, True)
-    target, payload = _save(lab, result, out, people.key)
+    payload = _save(lab, result, target, people.key)
     print_strategies(payload)
     print_comparison(payload)
     _print_results_path(target)

@@ -1,24 +1,21 @@
 """Write a simulation's results to a directory: Parquet trajectories and a JSON summary.
 
 ``trajectories.parquet`` holds one row per (strategy, replication, quarter); ``summary.json``
-the summaries, the comparison and the provenance. The directory is written in a temporary
-sibling and renamed into place, so a failure never leaves half a result; an existing directory
-is replaced only if it holds a previous talentmoat result.
+the summaries, the comparison and the provenance. The folder is written and replaced by the
+rules of :mod:`talentmoat.resultdir` (recognised by its manifest, swapped in whole).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from talentmoat.errors import InputError
+from talentmoat import resultdir
 from talentmoat.sim.results import lead
 from talentmoat.sim.runner import SimulationResult
 
@@ -69,24 +66,14 @@ def _json_safe(value: Any) -> Any:
 
 
 def write_results(out: Path, result: SimulationResult, summary: dict[str, Any]) -> Path:
-    """Write ``trajectories.parquet`` and ``summary.json`` into ``out``.
+    """Write ``trajectories.parquet`` and ``summary.json`` as the result folder ``out``.
 
     Raises:
-        InputError: If ``out`` exists and is not a previous talentmoat result directory.
+        InputError: If ``out`` cannot take a result (see :func:`talentmoat.resultdir.check`).
     """
-    out = Path(out)
-    if out.exists() and not (out.is_dir() and (out / SUMMARY).exists()):
-        raise InputError.single(str(out), "", "exists and is not a talentmoat result directory; "
-                                "choose another --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        trajectories_frame(result).to_parquet(tmp / TRAJECTORIES, index=False)
-        (tmp / SUMMARY).write_text(json.dumps(_json_safe(summary), indent=2) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return out
+
+    def fill(folder: Path) -> None:
+        trajectories_frame(result).to_parquet(folder / TRAJECTORIES, index=False)
+        (folder / SUMMARY).write_text(json.dumps(_json_safe(summary), indent=2) + "\n")
+
+    return resultdir.write(Path(out), (TRAJECTORIES, SUMMARY), fill)
