@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -22,6 +21,7 @@ from talentmoat.loader import Lab
 from talentmoat.sim.draws import bytes_per_replication, draw
 from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup, initial_lead
+from talentmoat.workers import process_pool
 
 MEMORY_BUDGET = 256 * 1024 * 1024
 """Chunks are shrunk so that one chunk's random numbers and engine state fit in this many
@@ -145,7 +145,7 @@ def simulate(
     start = time.perf_counter()
     results: list[list[Trajectories]] = []
     if workers > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             futures = [pool.submit(_run_chunk, setups, world, root, c, n_quarters)
                        for c in chunks]
             for k, future in enumerate(futures):
