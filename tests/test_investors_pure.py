@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from talentmoat.investors import (
     repeated_game_threshold,
     self_enforcing_cost,
 )
+from talentmoat.investors.cascade import sample_bytes
 
 
 def graph(edges, p):
@@ -89,6 +92,29 @@ def test_large_graphs_go_to_monte_carlo():
     spread = independent_cascade(g, ["0"], max_depth=None, samples=2000, seed=1)
     assert not spread.exact and spread.samples == 2000
     assert spread.probability("0") == 1.0 and 1.0 <= spread.expected_spread <= 30
+
+
+def test_batches_bound_memory_without_changing_the_estimate():
+    g = nx.relabel_nodes(nx.gnp_random_graph(30, 0.1, seed=1, directed=True), str)
+    nx.set_edge_attributes(g, 0.2, "p")
+    whole = independent_cascade(g, ["0"], max_depth=None, exact_max_edges=0, samples=3001,
+                                seed=5, memory=10**12)
+    tiny = independent_cascade(g, ["0"], max_depth=None, exact_max_edges=0, samples=3001,
+                               seed=5, memory=1)  # one live-edge graph per batch
+    np.testing.assert_array_equal(whole.reach, tiny.reach)
+
+
+def test_peak_memory_does_not_grow_with_the_samples():
+    g = nx.relabel_nodes(nx.gnp_random_graph(30, 0.1, seed=1, directed=True), str)
+    nx.set_edge_attributes(g, 0.2, "p")
+    edges = g.number_of_edges()
+    budget = 200 * sample_bytes(edges, 30)  # 200 graphs a batch
+    tracemalloc.start()
+    independent_cascade(g, ["0"], max_depth=None, exact_max_edges=0, samples=20_000,
+                        memory=budget)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 3 * budget  # unbatched: 20,000 graphs ≈ 100× the budget
 
 
 # --- payoff: hand-computed cases -------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 WEIGHT_TOLERANCE = 1e-6
 """How far the component weights may sum from 1."""
@@ -28,6 +28,28 @@ MAX_TENURE_YEARS = 60.0
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A share or probability in [0, 1]."""
+
+
+def _at_most(cap: float, shown: str, reason: str) -> AfterValidator:
+    """A cap whose message says why: ``at most <shown>: <reason>``."""
+
+    def check(value: float) -> float:
+        if value > cap:
+            raise ValueError(f"at most {shown}: {reason}")
+        return value
+
+    return AfterValidator(check)
+
+
+MAX_BUDGET_S = 600.0
+"""Cap on every wall-clock budget (seconds)."""
+
+_BUDGET_REASON = ("it bounds a whole command's exact searches (every k together), which rarely "
+                  "prove more after a few minutes; without a proof the best answer and its "
+                  "proven bound are reported")
+
+MAX_CASCADE_SAMPLES = 1_000_000
+"""Cap on the Monte Carlo live-edge graphs of one cascade."""
 
 
 class _Strict(BaseModel):
@@ -180,6 +202,8 @@ class Plan(_Strict):
     Attributes:
         max_components: Cap ``m`` on the components one person may hold deeply.
         redundancy: Floor ``r`` on the deep holders each component keeps.
+        time_budget_s: Wall-clock limit of the planner's integer program, in seconds (the
+            ``plan`` command's exposure searches have ``knowledge.exact_time_budget_s``).
         residual: Knowledge left to a person who loses deep access to a component (below the
             hold threshold): ``K' = min(K, residual)``.
         org_holds: Components the organisation holds in documents and systems; under the plan
@@ -190,6 +214,8 @@ class Plan(_Strict):
     redundancy: int = Field(default=3, ge=1, le=1000)
     residual: float = Field(default=0.1, ge=0.0, le=1.0)
     org_holds: list[ComponentId] = Field(default_factory=list)
+    time_budget_s: Annotated[float, Field(ge=0.0),
+                             _at_most(MAX_BUDGET_S, "600 s", _BUDGET_REASON)] = 30.0
 
 
 class KnowledgeSettings(_Strict):
@@ -197,12 +223,14 @@ class KnowledgeSettings(_Strict):
 
     Attributes:
         hold_threshold: A person holds a component when ``K >= hold_threshold``.
-        exact_time_budget_s: Wall-clock budget for the exact poach-k optimum, in seconds.
+        exact_time_budget_s: Wall-clock budget of one command's exact searches (the truck factor
+            and the poach-k optima of every k together), in seconds.
         plan: Planner defaults.
     """
 
     hold_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
-    exact_time_budget_s: float = Field(default=5.0, ge=0.0, le=3600.0)
+    exact_time_budget_s: Annotated[float, Field(ge=0.0),
+                                   _at_most(MAX_BUDGET_S, "600 s", _BUDGET_REASON)] = 5.0
     plan: Plan = Plan()
 
 
@@ -567,7 +595,7 @@ class Investors(_Strict):
             ``δ / (1 − δ) · L``).
         exact_max_edges: Cascade reach is exact (live-edge enumeration) up to this many edges,
             Monte Carlo above. Default 16.
-        cascade_samples: Monte Carlo live-edge graphs. Default 20000.
+        cascade_samples: Monte Carlo live-edge graphs (at most 1,000,000). Default 20000.
     """
 
     syndicate: list[Investor] = Field(default_factory=list, max_length=100)
@@ -578,7 +606,10 @@ class Investors(_Strict):
     map_visibility_boost: float = Field(default=1.0, ge=0.0, le=100.0)
     enforcement: Literal["reputation", "repeated_game"] = "reputation"
     exact_max_edges: int = Field(default=16, ge=0, le=18)
-    cascade_samples: int = Field(default=20_000, ge=100, le=10_000_000)
+    cascade_samples: Annotated[int, Field(ge=100), _at_most(
+        MAX_CASCADE_SAMPLES, "1,000,000", "a million live-edge graphs give every reach "
+        "probability a standard error below 0.0005; more costs time and memory, not "
+        "precision")] = 20_000
 
     def check_nodes(self, rivals: list[str]) -> None:
         """Raise ValueError unless names are unique and every tie names a known node."""

@@ -7,18 +7,25 @@ parent dies (``prctl(PR_SET_PDEATHSIG)``), and on every platform a daemon thread
 within :data:`WATCH_INTERVAL_S` once its parent process is gone (its parent pid changes, or the
 pid it was told to watch no longer exists). :func:`process_pool` gives a process pool whose
 workers call it first; other executors (e.g. Dask workers) call :func:`die_with_parent` from
-their own start-up hook.
+their own start-up hook. :func:`call_within` runs one call in such a worker and kills it at a
+wall-clock limit, for solvers whose own time limit does not bound their wall time.
 """
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 WATCH_INTERVAL_S = 0.5
 """How often the watchdog thread looks for its parent, in seconds."""
@@ -72,3 +79,51 @@ def process_pool(max_workers: int) -> ProcessPoolExecutor:
     """A process pool whose workers die with this process (see :func:`die_with_parent`)."""
     return ProcessPoolExecutor(max_workers=max_workers, initializer=die_with_parent,
                                initargs=(os.getpid(),))
+
+
+def _call_and_send(send: Connection, watch_pid: int, func: Callable[..., Any],
+                   args: tuple[Any, ...]) -> None:
+    die_with_parent(watch_pid)
+    try:
+        outcome: tuple[bool, Any] = (True, func(*args))
+    except BaseException as exc:  # sent to the parent, which raises it
+        outcome = (False, exc)
+    send.send(outcome)
+
+
+def call_within(seconds: float, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` run in a worker process that is killed after ``seconds`` of wall time.
+
+    Args:
+        seconds: Wall-clock limit, in seconds.
+        func: A function whose arguments and result can be pickled.
+        *args: Its arguments.
+
+    Returns:
+        What ``func`` returned.
+
+    Raises:
+        TimeoutError: If it did not return within ``seconds`` (the worker is killed).
+        Exception: Whatever ``func`` raised.
+    """
+    context = multiprocessing.get_context()
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_call_and_send, args=(send, os.getpid(), func, args),
+                            daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(max(seconds, 0.0)):
+            raise TimeoutError(f"{getattr(func, '__name__', 'call')} did not finish within "
+                               f"{seconds:g} s")
+        ok, value = receive.recv()
+    except EOFError:
+        raise RuntimeError(f"worker process died (exit code {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if not ok:
+        raise value
+    return value

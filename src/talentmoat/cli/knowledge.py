@@ -59,8 +59,11 @@ def knowledge_payload(lab: Lab, summary: KnowledgeSummary, people: People, top: 
         "people": lab.roster.size,
         "hold_threshold": lab.scenario.knowledge.hold_threshold,
         "blueprint_total": summary.blueprint_total,
+        "exact_time_budget_s": lab.scenario.knowledge.exact_time_budget_s,
         "truck_factor": {
             "overall": truck.size,
+            "proven": truck.optimal,
+            "lower_bound": truck.lower_bound,
             "people": people.of(truck.people),
             "orphaned_components": [comps[j] for j in truck.orphaned],
             "per_component": dict(zip(comps, truck.per_component.tolist(), strict=True)),
@@ -110,9 +113,11 @@ def print_knowledge(lab: Lab, summary: KnowledgeSummary, people: People, top: in
     console.print(comps)
     truck = summary.truck
     orphaned = ", ".join(safe(s.blueprint.ids[j]) for j in truck.orphaned)
+    proof = "" if truck.optimal else (
+        f" (best found within the time budget; proven at least {truck.lower_bound})")
     console.print(
-        f"Truck factor: [bold]{truck.size}[/] — that many departures leave more than half the "
-        f"blueprint's value without a holder (K ≥ {s.knowledge.hold_threshold}); "
+        f"Truck factor: [bold]{truck.size}[/]{proof} — that many departures leave more than "
+        f"half the blueprint's value without a holder (K ≥ {s.knowledge.hold_threshold}); "
         f"orphaned then: {orphaned}."
     )
     keys = Table(title=f"Key people (top {top})", title_justify="left")
@@ -133,6 +138,17 @@ def print_knowledge(lab: Lab, summary: KnowledgeSummary, people: People, top: in
             ", ".join(safe(p) for p in people.of(row.best.people)),
         )
     console.print(exp)
+    unproven = [row.k for row in summary.exposure if row.exact is None]
+    if unproven:
+        console.print(_budget_note(unproven, s.knowledge.exact_time_budget_s), highlight=False)
+
+
+def _budget_note(ks: list[int], budget_s: float) -> str:
+    """Says which k are the best found within the budget rather than proven optima."""
+    which = f"k = {ks[0]}" if len(ks) == 1 else f"{len(ks)} of the k ({ks[0]}–{ks[-1]})"
+    return (f"For {which} the exact optimum was not proven within the time budget of "
+            f"{budget_s:g} s (knowledge.exact_time_budget_s, one budget for every k together): "
+            "the share shown is the best found, and 'bound' is a proven upper bound.")
 
 
 @app.command()
@@ -198,7 +214,7 @@ def _make_plan(
         lab.roster.K, s.blueprint.weights,
         max_components=params["max_components"], redundancy=params["redundancy"],
         hold_threshold=s.knowledge.hold_threshold, residual=params["residual"],
-        org_holds=np.isin(comps, held), k_max=PLAN_K,
+        org_holds=np.isin(comps, held), k_max=PLAN_K, time_limit_s=defaults.time_budget_s,
     )
     return plan, params
 
@@ -218,6 +234,9 @@ def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -
         **_provenance(lab, people.key),
         "parameters": params,
         "solver_optimal": plan.optimal,
+        "solver_time_budget_s": s.knowledge.plan.time_budget_s,
+        "objective": plan.objective,
+        "objective_lower_bound": plan.bound,
         "person_components_losing_access": int(plan.revoked.sum()),
         "people_losing_access": int(plan.revoked.any(axis=1).sum()),
         "exposure": [
@@ -232,7 +251,9 @@ def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -
             }
             for b, a in zip(effect.before, effect.after, strict=True)
         ],
-        "truck_factor": {"before": tf_before.size, "after": tf_after.size},
+        "exact_time_budget_s": s.knowledge.exact_time_budget_s,
+        "truck_factor": {"before": tf_before.size, "after": tf_after.size,
+                         "proven": tf_before.optimal and tf_after.optimal},
         "components": [
             {
                 "id": c,
@@ -265,9 +286,16 @@ def print_plan(payload: dict) -> None:
     console.print(
         f"{payload['person_components_losing_access']} person-components lose deep access "
         f"({payload['people_losing_access']} people); truck factor "
-        f"{payload['truck_factor']['before']} → {payload['truck_factor']['after']}."
-        + ("" if payload["solver_optimal"] else " (solver stopped at its time limit)")
+        f"{payload['truck_factor']['before']} → {payload['truck_factor']['after']}"
+        + ("." if payload["truck_factor"]["proven"] else " (best found within the time budget).")
     )
+    if not payload["solver_optimal"]:
+        console.print(
+            f"The solver did not prove this plan optimal within its time budget of "
+            f"{payload['solver_time_budget_s']:g} s (knowledge.plan.time_budget_s): it is the "
+            f"best plan found, objective {payload['objective']:.4f}, proven optimum at least "
+            f"{payload['objective_lower_bound']:.4f}.", highlight=False,
+        )
     exp = Table(title="Poach-k exposure before → after", title_justify="left")
     for col in ("k", "before", "after", "change", "bypassed R&D before", "after"):
         exp.add_column(col, justify="right")
@@ -288,7 +316,9 @@ def print_plan(payload: dict) -> None:
                       str(c["shortfall"]) if c["shortfall"] else "")
     console.print(comps)
     if any(not (r["before_exact"] and r["after_exact"]) for r in payload["exposure"]):
-        console.print("* greedy value: the exact optimum was not proven within the time budget.")
+        console.print("* greedy value: the exact optimum was not proven within the time budget "
+                      f"of {payload['exact_time_budget_s']:g} s (knowledge.exact_time_budget_s, "
+                      "one budget for every k, before and after together).", highlight=False)
 
 
 @app.command()

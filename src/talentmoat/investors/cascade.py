@@ -21,6 +21,15 @@ import numpy as np
 EDGE_PROBABILITY = "p"
 """Edge attribute holding the chance a tie passes the map on."""
 
+SAMPLE_MEMORY = 64 * 1024 * 1024
+"""Monte Carlo live-edge graphs are drawn in batches whose arrays fit in this many bytes, so
+peak memory does not grow with the number of samples."""
+
+
+def sample_bytes(edges: int, nodes: int) -> int:
+    """Memory of one live-edge graph in :func:`_reached`: live and fired edges, active nodes."""
+    return 9 * edges + 10 * nodes + 16
+
 
 @dataclass(frozen=True)
 class Spread:
@@ -84,6 +93,7 @@ def independent_cascade(
     exact_max_edges: int = 16,
     samples: int = 20_000,
     seed: int = 0,
+    memory: int = SAMPLE_MEMORY,
 ) -> Spread:
     """Reach probabilities of an independent cascade from ``seeds``.
 
@@ -96,6 +106,8 @@ def independent_cascade(
             ``max_depth − 1`` hops are left out first.
         samples: Live-edge graphs drawn otherwise.
         seed: Seed of the Monte Carlo draws.
+        memory: Bytes one batch of live-edge graphs may take; the result does not depend on it
+            (the batches continue one random stream).
 
     Returns:
         The spread.
@@ -122,8 +134,11 @@ def independent_cascade(
         reach = prob @ active
         return Spread(nodes, reach, np.zeros(len(nodes)), True, m)
     rng = np.random.default_rng(seed)
-    live = rng.random((samples, len(edges))) < p
-    active = _reached(live, src, dst, start, len(nodes), max_depth)
-    reach = active.mean(axis=0)
+    batch = max(1, memory // sample_bytes(len(edges), len(nodes)))
+    hits = np.zeros(len(nodes))
+    for first in range(0, samples, batch):
+        live = rng.random((min(batch, samples - first), len(edges))) < p
+        hits += _reached(live, src, dst, start, len(nodes), max_depth).sum(axis=0)
+    reach = hits / samples
     stderr = np.sqrt(reach * (1.0 - reach) / samples)
     return Spread(nodes, reach, stderr, False, samples)

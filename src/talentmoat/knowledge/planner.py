@@ -11,8 +11,10 @@ problem. The planner minimises a linear surrogate exactly: for k = 1..k_max the 
 largest standalone shares ``B'({i})``, which bounds poach-k exposure from above (noisy-OR
 coverage is at most the sum of its parts). The top-k sum is linearised as
 ``min_t k·t + Σ_i max(0, B'_i − t)`` (Ogryczak & Tamir 2003), giving a mixed-integer program
-solved by HiGHS. A shortfall on a floor (too few holders today, or the cap leaves too few) is
-allowed at a large penalty and reported.
+solved by HiGHS within a hard wall-clock limit (:func:`talentmoat.knowledge.milp.solve`). A
+shortfall on a floor (too few holders today, or the cap leaves too few) is allowed at a large
+penalty and reported. When the limit stops the solver, the better of its best plan (if any) and
+:func:`greedy_keep` is returned with the solver's proven lower bound on the objective.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import coo_array, csr_array, hstack, vstack
+
+from talentmoat.knowledge.milp import solve
 
 SHORTFALL_PENALTY = 1e3
 """Objective cost of one missing holder below a floor (dominates any share, which is ≤ 1)."""
@@ -40,6 +44,8 @@ class Plan:
         revoked: Deep holdings revoked, boolean shape (N, C).
         shortfall: Holders missing below the floor per component, shape (C,).
         optimal: Whether the solver proved the surrogate optimal (False: best found in time).
+        objective: The plan's objective: surrogate + tie-break + shortfall penalty.
+        bound: Proven lower bound on the best objective (equals ``objective`` when optimal).
     """
 
     keep: np.ndarray
@@ -47,6 +53,46 @@ class Plan:
     revoked: np.ndarray
     shortfall: np.ndarray
     optimal: bool
+    objective: float
+    bound: float
+
+
+def greedy_keep(person: np.ndarray, component: np.ndarray, gain: np.ndarray, need: np.ndarray,
+                max_components: int) -> np.ndarray:
+    """A feasible choice of holdings to keep: scarcest components first, shallowest holders first.
+
+    Args:
+        person: Person of each eligible holding, shape (E,).
+        component: Component of each eligible holding, shape (E,).
+        gain: What keeping each holding adds to its holder's standalone share, shape (E,).
+        need: Holders wanted per component, shape (C,).
+        max_components: Cap on kept holdings per person.
+
+    Returns:
+        Boolean shape (E,): which holdings are kept.
+    """
+    keep = np.zeros(len(person), dtype=bool)
+    kept_by = np.zeros(int(person.max(initial=-1)) + 1, dtype=int)
+    holders = np.bincount(component, minlength=len(need))
+    for c in np.argsort(holders, kind="stable"):
+        left = int(need[c])
+        for e in np.flatnonzero(component == c)[np.argsort(gain[component == c], kind="stable")]:
+            if left == 0:
+                break
+            if kept_by[person[e]] < max_components:
+                keep[e] = True
+                kept_by[person[e]] += 1
+                left -= 1
+    return keep
+
+
+def _objective(x: np.ndarray, person: np.ndarray, gain: np.ndarray, component: np.ndarray,
+               base: np.ndarray, need: np.ndarray, k_max: int) -> float:
+    """The program's objective for holdings kept ``x`` (E,), with the best t, u and shortfall."""
+    share = base + np.bincount(person, weights=gain * x, minlength=len(base))
+    top = np.sort(share)[::-1][:k_max]
+    short = np.maximum(0, need - np.bincount(component, weights=x, minlength=len(need)))
+    return float(np.cumsum(top).sum() + TIE_BREAK * gain @ x + SHORTFALL_PENALTY * short.sum())
 
 
 def plan_compartments(
@@ -73,7 +119,7 @@ def plan_compartments(
         org_holds: Boolean shape (C,): components the organisation holds (no person keeps
             deep access, no floor). None means none.
         k_max: Largest poach size the surrogate covers.
-        time_limit_s: Solver time limit in seconds.
+        time_limit_s: Wall-clock limit of the solver in seconds.
 
     Returns:
         The plan.
@@ -138,19 +184,26 @@ def plan_compartments(
     integrality = np.concatenate([np.ones(nx), np.zeros(ns + nt + nu)])
     lower = np.concatenate([np.zeros(nx + ns), np.full(nt, -np.inf), np.zeros(nu)])
     upper = np.concatenate([np.ones(nx), need.astype(float), np.full(nt + nu, np.inf)])
-    res = milp(
-        cost,
-        integrality=integrality,
-        bounds=Bounds(lower, upper),
-        constraints=constraints,
-        options={"time_limit": time_limit_s},
-    )
-    if res.x is None:
-        raise RuntimeError(f"compartmentalization planner found no plan: {res.message}")
-    x = np.round(res.x[:nx]).astype(bool)
+    res = solve(cost, time_limit_s=time_limit_s, integrality=integrality,
+                bounds=Bounds(lower, upper), constraints=constraints)
+    optimal = res is not None and res.status == 0
+    candidates = [greedy_keep(pi, pc, gain, need, max_components)]
+    if res is not None and res.x is not None:
+        candidates.insert(0, np.round(res.x[:nx]) > 0.5)
+    values = [_objective(x, pi, gain, pc, base, need, k_max) for x in candidates]
+    x = candidates[int(np.argmin(values))]
+    objective = min(values)
+    dual = getattr(res, "mip_dual_bound", None) if res is not None else None
+    if optimal:
+        bound = objective
+    elif dual is not None and np.isfinite(dual):
+        bound = float(dual)
+    else:  # every holding revoked gives each person their smallest standalone share
+        bound = float(np.cumsum(np.sort(base)[::-1][:k_max]).sum())
     keep = np.zeros((n, c), dtype=bool)
     keep[pi[x], pc[x]] = True
     revoked = deep & ~keep
     K_after = np.where(revoked, capped, K)
     shortfall = np.maximum(0, need - keep.sum(axis=0))
-    return Plan(keep, K_after, revoked, shortfall, optimal=res.status == 0)
+    return Plan(keep, K_after, revoked, shortfall, optimal=optimal, objective=objective,
+                bound=min(bound, objective))

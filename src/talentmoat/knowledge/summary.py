@@ -6,6 +6,7 @@ is the CLI's job.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +83,11 @@ class KnowledgeSummary:
         return order[:top]
 
 
+def _left(deadline: float) -> float:
+    """Seconds until ``deadline`` (a ``time.perf_counter`` value), never negative."""
+    return max(0.0, deadline - time.perf_counter())
+
+
 def poach_exposure(
     K: np.ndarray,
     w: np.ndarray,
@@ -92,20 +98,27 @@ def poach_exposure(
 ) -> list[ExposureRow]:
     """Poach-k exposure for k = 1..k_max: greedy, bound, exact when in budget, bypassed R&D.
 
+    The exact searches share one wall-clock budget: each k gets an equal part of what the
+    smaller k left, so all of them together never run longer than ``time_budget_s`` (a k whose
+    search runs out keeps greedy's selection and the proven upper bound).
+
     Args:
         K: Knowledge, shape (N, C).
         w: Weights, shape (C,).
         cost: Replication cost per component in USD, shape (C,).
         tacit: Tacit share per component, shape (C,).
         k_max: Largest k (clamped to N).
-        time_budget_s: Budget for each exact search, in seconds.
+        time_budget_s: Budget for all the exact searches together, in seconds.
     """
     n = K.shape[0]
     run = greedy(K, w, k_max)
     rows = []
-    for k in range(1, min(k_max, n) + 1):
+    ks = range(1, min(k_max, n) + 1)
+    deadline = time.perf_counter() + time_budget_s
+    for k in ks:
         guess = run.selection(k)
-        exact = exact_max_coverage(K, w, k, incumbent=guess, time_budget_s=time_budget_s)
+        share = _left(deadline) / (ks.stop - k)
+        exact = exact_max_coverage(K, w, k, incumbent=guess, time_budget_s=share)
         best = exact if exact is not None else guess
         bound = float(run.bounds[k - 1])
         if exact is not None:
@@ -132,14 +145,20 @@ def summarize(
     k_max: int,
     time_budget_s: float,
 ) -> KnowledgeSummary:
-    """The full knowledge report of a roster (see :class:`KnowledgeSummary`)."""
+    """The full knowledge report of a roster (see :class:`KnowledgeSummary`).
+
+    ``time_budget_s`` (seconds) bounds the exact searches together: the truck factor may use
+    half of it, the poach-k optima share what it leaves.
+    """
     n = K.shape[0]
+    deadline = time.perf_counter() + time_budget_s
+    truck = truck_factor(K, w, hold_threshold, time_limit_s=time_budget_s / 2)
     return KnowledgeSummary(
         blueprint_total=float(blueprint_share(K, w, np.ones(n, dtype=bool))),
         standalone=standalone_share(K, w),
         marginal=marginal_loss(K, w),
-        truck=truck_factor(K, w, hold_threshold),
-        exposure=poach_exposure(K, w, cost, tacit, k_max, time_budget_s),
+        truck=truck,
+        exposure=poach_exposure(K, w, cost, tacit, k_max, _left(deadline)),
     )
 
 
@@ -171,10 +190,18 @@ def plan_effect(
     k_max: int,
     time_budget_s: float,
 ) -> PlanEffect:
-    """Exposure and truck factor of a roster before (``K``) and after (``K_after``) a plan."""
+    """Exposure and truck factor of a roster before (``K``) and after (``K_after``) a plan.
+
+    ``time_budget_s`` (seconds) bounds the exact searches together: each truck factor may use
+    a quarter of it, the poach-k optima before and after share what they leave.
+    """
+    deadline = time.perf_counter() + time_budget_s
+    truck_before = truck_factor(K, w, hold_threshold, time_limit_s=time_budget_s / 4)
+    truck_after = truck_factor(K_after, w, hold_threshold, time_limit_s=time_budget_s / 4)
+    before = poach_exposure(K, w, cost, tacit, k_max, _left(deadline) / 2)
     return PlanEffect(
-        before=poach_exposure(K, w, cost, tacit, k_max, time_budget_s),
-        after=poach_exposure(K_after, w, cost, tacit, k_max, time_budget_s),
-        truck_before=truck_factor(K, w, hold_threshold),
-        truck_after=truck_factor(K_after, w, hold_threshold),
+        before=before,
+        after=poach_exposure(K_after, w, cost, tacit, k_max, _left(deadline)),
+        truck_before=truck_before,
+        truck_after=truck_after,
     )

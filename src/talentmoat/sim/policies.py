@@ -116,7 +116,7 @@ class Compartmentalize(Policy):
         plan = plan_compartments(
             setup.K, scenario.blueprint.weights, max_components=plan_spec.max_components,
             redundancy=plan_spec.redundancy, hold_threshold=scenario.knowledge.hold_threshold,
-            residual=plan_spec.residual, org_holds=org,
+            residual=plan_spec.residual, org_holds=org, time_limit_s=plan_spec.time_budget_s,
         )
         overhead = (plan.revoked.any(axis=1) * self.spec.overhead_share
                     * assessment.pay.cash / QUARTERS_PER_YEAR)
