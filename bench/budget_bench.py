@@ -8,10 +8,11 @@ Run: ``python bench/budget_bench.py [--before /path/to/old/src] [--timeout 120]`
    by Monte Carlo;
 3. ``plan`` on a 100,000-person roster.
 
-Each case runs in a fresh process that times the command's own work (start-up and loading
-excluded) and reports its peak resident memory; a case still running after ``--timeout`` seconds
-is killed. With ``--before`` every case also runs on that source tree (e.g. ``/work/main/src``)
-in the same session, so the two columns are measured side by side.
+Each case runs in a fresh process that times the command's own work (start-up, imports and
+loading excluded) and reports its peak resident memory; a case still running after ``--timeout``
+seconds is killed. With ``--before`` every case also runs on that source tree (one exported with
+``git archive``, e.g. ``git archive main src | tar -x -C /tmp/base``: the commands' internals
+change between versions) in the same session, so the two columns are measured side by side.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ LEAN_LAB = Path(__file__).resolve().parents[1] / "src/talentmoat/scenarios/lean-
 
 CASE = """
 import json, resource, sys, time
+from talentmoat.cli.investors import investors_payload
+from talentmoat.cli.knowledge import People, _make_plan, knowledge_summary, plan_payload
 from talentmoat.loader import load_scenario
 case, path = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
@@ -37,14 +40,11 @@ try:
     lab = load_scenario(path)
     start = time.perf_counter()
     if case == "knowledge":
-        from talentmoat.cli.knowledge import knowledge_summary
         rows = knowledge_summary(lab, 50).exposure
         outcome = f"{sum(r.exact is None for r in rows)} of 50 k unproven"
     elif case == "investors":
-        from talentmoat.cli.investors import investors_payload
         investors_payload(lab)
     else:
-        from talentmoat.cli.knowledge import People, _make_plan, plan_payload
         plan, params = _make_plan(lab, None, None, None, None)
         plan_payload(lab, plan, params, People(lab, False))
         outcome = "optimal" if plan.optimal else "best within budget"
