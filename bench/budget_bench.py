@@ -31,7 +31,13 @@ LEAN_LAB = Path(__file__).resolve().parents[1] / "src/talentmoat/scenarios/lean-
 CASE = """
 import json, resource, sys, time
 from talentmoat.cli.investors import investors_payload
-from talentmoat.cli.knowledge import People, _make_plan, knowledge_summary, plan_payload
+from talentmoat.cli.knowledge import _make_plan, knowledge_summary, plan_payload
+try:  # the People of a version before keyed pseudonyms took a flag, later ones a key
+    from talentmoat.cli.privacy import People
+    NO_KEY = None
+except ImportError:
+    from talentmoat.cli.knowledge import People
+    NO_KEY = False
 from talentmoat.loader import load_scenario
 case, path = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
@@ -46,7 +52,7 @@ try:
         investors_payload(lab)
     else:
         plan, params = _make_plan(lab, None, None, None, None)
-        plan_payload(lab, plan, params, People(lab, False))
+        plan_payload(lab, plan, params, People(lab, NO_KEY))
         outcome = "optimal" if plan.optimal else "best within budget"
 except Exception as exc:
     outcome = f"{type(exc).__name__}: {str(exc)[:60]}"
