@@ -49,7 +49,7 @@ try:
         rows = knowledge_summary(lab, 50).exposure
         outcome = f"{sum(r.exact is None for r in rows)} of 50 k unproven"
     elif case == "investors":
-        investors_payload(lab)
+        investors_payload(lab) if NO_KEY is False else investors_payload(lab, NO_KEY)
     else:
         plan, params = _make_plan(lab, None, None, None, None)
         plan_payload(lab, plan, params, People(lab, NO_KEY))
