@@ -6,6 +6,7 @@ Importing a command module registers its commands on the shared Typer app.
 from talentmoat.cli import economics as _economics  # noqa: F401  (registers commands)
 from talentmoat.cli import investors as _investors  # noqa: F401  (registers commands)
 from talentmoat.cli import knowledge as _knowledge  # noqa: F401  (registers commands)
+from talentmoat.cli import report as _report  # noqa: F401  (registers commands)
 from talentmoat.cli import scan as _scan  # noqa: F401  (registers commands)
 from talentmoat.cli import simulate as _simulate  # noqa: F401  (registers commands)
 from talentmoat.cli.app import app

@@ -22,6 +22,7 @@ from talentmoat.cli.knowledge import (
     print_knowledge,
 )
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
+from talentmoat.cli.reporting import REPORT, report_html, write_atomic
 from talentmoat.cli.safe import safe
 from talentmoat.loader import Lab, load_scenario
 from talentmoat.sim import SimulationResult, simulate
@@ -239,3 +240,5 @@ def run(
     print_strategies(payload)
     print_comparison(payload)
     _print_results_path(target)
+    report = write_atomic(target / REPORT, report_html(lab, payload, people.key))
+    console.print(f"Report: {safe(report)}")

@@ -16,7 +16,7 @@ from scipy import stats
 from talentmoat.sim.engine import Trajectories
 from talentmoat.sim.runner import SimulationResult
 
-PERCENTILES = (5, 50, 95)
+PERCENTILES = (5, 25, 50, 75, 95)
 CONFIDENCE = 0.95
 
 
@@ -70,6 +70,8 @@ def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
         "retention_curve": tr.retained.mean(axis=0).tolist(),
         "headcount_share_by_role": {role: by_role[:, k].tolist()
                                     for k, role in enumerate(result.roles)},
+        "headcount_by_role": {role: _band(tr.headcount[..., k])
+                              for k, role in enumerate(result.roles)},
         "p_parity_by_quarter": {"any": reached_by, **per_rival},
         "time_to_parity": {
             "reached_share": float((par > 0).mean()),

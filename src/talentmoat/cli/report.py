@@ -1,0 +1,80 @@
+"""``talentmoat report`` (one offline HTML file) and ``talentmoat serve`` (the local dashboard)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from talentmoat.cli.app import app, console, guarded
+from talentmoat.cli.knowledge import AnonOpt
+from talentmoat.cli.reporting import REPORT, read_results, report_html, scenario_of, write_atomic
+from talentmoat.cli.simulate import QuartersOpt, RepsOpt, _payload, _run
+from talentmoat.errors import InputError
+from talentmoat.loader import load_scenario
+from talentmoat.sim.store import SUMMARY
+
+DEFAULT_PORT = 8765
+SERVE_ROOT = Path("talentmoat-results") / "serve"
+
+
+@app.command()
+@guarded
+def report(
+    source: Annotated[str, typer.Argument(
+        help="A results directory (with summary.json) or a scenario (file or bundled name).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
+        REPORT),
+    reps: RepsOpt = None,
+    quarters: QuartersOpt = None,
+    anonymize: AnonOpt = False,
+) -> None:
+    """Write one self-contained HTML report (opens offline): from stored results or a new run."""
+    folder = Path(source)
+    if folder.is_dir() and (folder / SUMMARY).exists():
+        payload = read_results(folder)
+        lab, notes = scenario_of(payload)
+    else:
+        lab, notes = load_scenario(source), []
+        payload = _payload(_run(lab, None, reps, quarters, None, 1, True), None)
+    path = write_atomic(output, report_html(lab, payload, anonymize, notes))
+    console.print(f"Report: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+@guarded
+def serve(
+    scenario: Annotated[str | None, typer.Argument(
+        help="Scenario to open first (file or bundled name; default: the first bundled).")] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = DEFAULT_PORT,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow binding a non-loopback address (no authentication!).")
+    ] = False,
+    root: Annotated[Path, typer.Option("--root", help="Where runs and uploads are kept.")
+                    ] = SERVE_ROOT,
+) -> None:
+    """The local dashboard: pick or upload a scenario, switch strategies, run, see the figures."""
+    if not allow_remote and not _loopback(host):
+        raise InputError.single("--host", "", f"{host} is not a loopback address; the dashboard "
+                                "has no authentication (pass --allow-remote to bind it anyway)")
+    if scenario is not None:
+        load_scenario(scenario)  # a bad scenario fails here, before the server starts
+    import uvicorn  # the web stack loads only for this command
+
+    from talentmoat.web.app import create_app
+
+    console.print(f"Dashboard: http://{host}:{port}/ (Ctrl-C to stop); runs kept in {root}/")
+    uvicorn.run(create_app(root, scenario, allow_remote=allow_remote), host=host, port=port,
+                log_level="warning")

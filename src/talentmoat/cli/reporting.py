@@ -1,0 +1,138 @@
+"""Gather a report's inputs from a scenario and a simulation payload, and write report.html.
+
+Shared by ``talentmoat run``, ``talentmoat report`` and the dashboard. People are named through
+:class:`~talentmoat.cli.knowledge.People` (one call site), so ``--anonymize`` reaches every id
+and name in the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from talentmoat.cli.investors import investors_payload
+from talentmoat.cli.knowledge import PLAN_K, People, knowledge_payload, knowledge_summary
+from talentmoat.errors import InputError
+from talentmoat.investors import syndicate_graph
+from talentmoat.loader import Lab, load_scenario, read_text_file
+from talentmoat.report.document import ReportInputs, render_report
+from talentmoat.sim.store import SUMMARY
+
+REPORT = "report.html"
+REPORT_MODE = 0o644
+"""A report is meant to be handed on: readable by others, unlike ``mkstemp``'s 0600."""
+
+
+def knowledge_view(lab: Lab, standalone: list[float], people: People) -> dict[str, Any]:
+    """The heatmap's data: person ids, roles, components, ``K`` (N × C) and ``B({i})``."""
+    return {
+        "people": people.ids,
+        "roles": people.roles,
+        "components": lab.scenario.blueprint.ids,
+        "K": lab.roster.K.tolist(),
+        "standalone": list(standalone),
+    }
+
+
+def investor_network(lab: Lab) -> dict[str, Any] | None:
+    """Nodes and edges of the syndicate under the request, or None without investors."""
+    section = lab.scenario.investors
+    if not section.syndicate:
+        return None
+    payload = investors_payload(lab)
+    reach: dict[str, float] = {}
+    for inv in payload["investors"]:
+        reach[inv["name"]] = 1.0  # each investor holds the map
+        for node, p in inv["reach"].items():
+            reach[node] = max(reach.get(node, 0.0), p)
+    graph = syndicate_graph(section, [r.name for r in lab.scenario.rivals])
+    kinds = {v.name: "investor" for v in section.syndicate}
+    kinds |= {p.name: "company" for v in section.syndicate for p in v.portfolio}
+    kinds |= {p.name: "party" for p in section.parties}
+    kinds |= {r.name: "rival" for r in lab.scenario.rivals}
+    decisions = {inv["name"]: inv["decision"] for inv in payload["investors"]}
+    return {
+        "nodes": [{"name": n, "kind": kinds.get(n, "party"), "decision": decisions.get(n),
+                   "reach": reach.get(n, 0.0)} for n in graph.nodes],
+        "edges": [{"source": u, "target": v, "p": p} for u, v, p in graph.edges(data="p")],
+    }
+
+
+def report_inputs(lab: Lab | None, simulation: dict[str, Any], anonymize: bool,
+                  notes: list[str] | None = None) -> ReportInputs:
+    """Everything the report shows; without the scenario only the simulation sections."""
+    if lab is None:
+        return ReportInputs(simulation=simulation, notes=notes or [])
+    summary = knowledge_summary(lab, PLAN_K)
+    people = People(lab, anonymize)
+    return ReportInputs(
+        simulation=simulation,
+        knowledge=knowledge_payload(lab, summary, people, top=10),
+        view=knowledge_view(lab, summary.standalone.tolist(), people),
+        network=investor_network(lab) if lab.scenario.firm is not None else None,
+        notes=notes or [],
+    )
+
+
+def report_html(lab: Lab | None, simulation: dict[str, Any], anonymize: bool,
+                notes: list[str] | None = None) -> str:
+    """The report of a simulation payload (and its scenario, when known) as HTML."""
+    return render_report(report_inputs(lab, simulation, anonymize, notes))
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary sibling and a rename (never half a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, REPORT_MODE)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def read_results(folder: Path) -> dict[str, Any]:
+    """The simulation payload of a results directory (its ``summary.json``).
+
+    Raises:
+        InputError: If the folder holds no readable talentmoat summary.
+    """
+    source = str(Path(folder) / SUMMARY)
+    text = read_text_file(Path(folder) / SUMMARY, source)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(source, f"line {exc.lineno}, column {exc.colno}",
+                                f"invalid JSON: {exc.msg}") from None
+    if not isinstance(payload, dict) or not {"provenance", "strategies"} <= payload.keys():
+        raise InputError.single(source, "", "not a talentmoat summary (expected provenance and "
+                                "strategies)")
+    return payload
+
+
+def scenario_of(payload: dict[str, Any]) -> tuple[Lab | None, list[str]]:
+    """The scenario a stored result came from, if it is still there unchanged.
+
+    Returns:
+        The lab (or None) and a note saying why the scenario sections are missing.
+    """
+    prov = payload["provenance"]
+    source = str(prov.get("source", ""))
+    ref = source.removeprefix("bundled:")
+    try:
+        lab = load_scenario(ref)
+    except InputError:
+        return None, [f"The scenario {source} could not be loaded: the knowledge and investor "
+                      "sections are left out."]
+    if lab.digest != prov.get("scenario_sha256"):
+        return None, [f"The scenario {source} changed since this run (its SHA-256 differs): "
+                      "the knowledge and investor sections are left out."]
+    return lab, []

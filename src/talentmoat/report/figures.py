@@ -1,0 +1,332 @@
+"""Plotly figures of a talentmoat result: pure functions from payload dicts to figures.
+
+No I/O. The report and the dashboard share these builders. Inputs are the JSON payloads the
+CLI already prints (``talentmoat knowledge --json``, ``summary.json``), a knowledge *view*
+(the matrix ``K`` with people, roles and components) and an investor *network* (nodes and
+edges), so a figure can be rebuilt from stored results. The simulation payload is read only
+through :mod:`talentmoat.report.access`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from talentmoat.report import access
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
+DECISION_COLOURS = {"defects": "#d62728", "honours": "#2ca02c"}
+KIND_COLOURS = {"company": "#ff7f0e", "party": "#7f7f7f", "rival": "#111111"}
+FAN_COLUMNS = 4
+LABELLED_ROWS = 40
+"""A heatmap labels each person only up to this many rows (hover always names them)."""
+
+
+def _colour(k: int) -> str:
+    return PALETTE[k % len(PALETTE)]
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _layout(fig: go.Figure, title: str, **kw: Any) -> go.Figure:
+    fig.update_layout(title={"text": title, "x": 0.0}, template="plotly_white",
+                      margin={"l": 60, "r": 20, "t": 60, "b": 50}, **kw)
+    return fig
+
+
+# -- knowledge ------------------------------------------------------------------------------
+
+def knowledge_heatmap(view: dict[str, Any]) -> go.Figure:
+    """People × components heatmap of ``K``, people sorted by standalone share, with role bands.
+
+    Args:
+        view: ``people`` (N ids), ``roles`` (N), ``components`` (C ids), ``K`` (N × C, shares
+            of a component a person can rebuild alone, 0–1) and ``standalone`` (N, ``B({i})``).
+
+    Returns:
+        Two heatmaps on shared rows: a narrow role strip and ``K``; the person with the largest
+        standalone share is the top row.
+    """
+    order = np.argsort(-np.asarray(view["standalone"], dtype=float), kind="stable")
+    people = [view["people"][i] for i in order]
+    roles = [view["roles"][i] for i in order]
+    K = np.asarray(view["K"], dtype=float)[order]
+    role_names = list(dict.fromkeys(view["roles"]))
+    role_index = [[role_names.index(r)] for r in roles]
+    steps = max(len(role_names), 1)
+    scale = []
+    for k in range(steps):
+        scale += [[k / steps, _colour(k)], [(k + 1) / steps, _colour(k)]]
+    standalone = np.asarray(view["standalone"], dtype=float)[order]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.06, 0.94],
+                        horizontal_spacing=0.01)
+    fig.add_trace(go.Heatmap(
+        z=role_index, x=["role"], y=people, colorscale=scale, zmin=-0.5, zmax=steps - 0.5,
+        showscale=False, name="role", customdata=[[r] for r in roles],
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
+    ), row=1, col=1)
+    fig.add_trace(go.Heatmap(
+        z=K.tolist(), x=list(view["components"]), y=people, zmin=0.0, zmax=1.0,
+        colorscale="Blues", name="K", colorbar={"title": {"text": "K (share)"}},
+        customdata=[[[r, s]] * K.shape[1] for r, s in zip(roles, standalone, strict=True)],
+        hovertemplate="%{y} (%{customdata[0]}, alone %{customdata[1]:.3f})<br>%{x}: "
+                      "K = %{z:.2f}<extra></extra>",
+    ), row=1, col=2)
+    fig.update_yaxes(autorange="reversed", showticklabels=len(people) <= LABELLED_ROWS,
+                     title_text="people, by standalone share", row=1, col=1)
+    for k, role in enumerate(role_names):  # a legend for the role strip
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=role,
+                                 marker={"color": _colour(k), "symbol": "square", "size": 10}))
+    return _layout(fig, "Who holds the blueprint: knowledge K by person and component",
+                   height=max(420, 8 * len(people) + 120),
+                   legend={"orientation": "h", "y": -0.06})
+
+
+def poach_curve(knowledge: dict[str, Any]) -> go.Figure:
+    """Poach-k exposure: greedy share, its proven upper bound and the exact optima, by k.
+
+    Args:
+        knowledge: The ``talentmoat knowledge --json`` payload (``exposure`` rows).
+    """
+    rows = knowledge["exposure"]
+    ks = [r["k"] for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=ks, y=[r["greedy"]["value"] for r in rows], mode="lines+markers",
+                             name="greedy"))
+    fig.add_trace(go.Scatter(x=ks, y=[r["upper_bound"] for r in rows], mode="lines",
+                             name="upper bound", line={"dash": "dash"}))
+    exact = [r for r in rows if r["exact"] is not None]
+    fig.add_trace(go.Scatter(x=[r["k"] for r in exact], y=[r["exact"]["value"] for r in exact],
+                             mode="markers", name="exact optimum",
+                             marker={"symbol": "diamond", "size": 11},
+                             text=[", ".join(r["exact"]["people"]) for r in exact],
+                             hovertemplate="k = %{x}: %{y:.3f}<br>%{text}<extra></extra>"))
+    fig.update_xaxes(title_text="people a rival hires (k)", dtick=1)
+    fig.update_yaxes(title_text="blueprint share a rival gets", rangemode="tozero")
+    return _layout(fig, "Poach-k exposure: the most blueprint k hires carry")
+
+
+def truck_factor_bars(knowledge: dict[str, Any]) -> go.Figure:
+    """Deep holders (K ≥ hold threshold) per component, with the overall truck factor.
+
+    Args:
+        knowledge: The ``talentmoat knowledge --json`` payload (``truck_factor``,
+            ``hold_threshold``).
+    """
+    truck = knowledge["truck_factor"]
+    per = truck["per_component"]
+    orphaned = set(truck["orphaned_components"])
+    fig = go.Figure(go.Bar(
+        x=list(per), y=list(per.values()), name="deep holders",
+        marker={"color": ["#d62728" if c in orphaned else "#1f77b4" for c in per]},
+        hovertemplate="%{x}: %{y} deep holders<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="component")
+    fig.update_yaxes(title_text=f"people with K ≥ {knowledge['hold_threshold']}")
+    return _layout(fig, f"Truck factor {truck['overall']}: deep holders per component "
+                   "(red: orphaned when those people leave)")
+
+
+# -- simulation -----------------------------------------------------------------------------
+
+def _grid(n: int) -> tuple[int, int]:
+    cols = min(n, FAN_COLUMNS)
+    return math.ceil(n / cols), cols
+
+
+def _fan(fig: go.Figure, x: list[int], b: dict[str, list[float]], colour: str, name: str,
+         row: int, col: int, legend: bool, scale: float) -> None:
+    """Add a 90 % band, a 50 % band and the median to one subplot."""
+    def y(key: str) -> list[float]:
+        return [v / scale for v in b[key]]
+
+    group = f"{name}"
+    for low, high, alpha, label in (("p5", "p95", 0.15, "90 %"), ("p25", "p75", 0.35, "50 %")):
+        fig.add_trace(go.Scatter(x=x, y=y(low), mode="lines", line={"width": 0},
+                                 hoverinfo="skip", showlegend=False, legendgroup=group,
+                                 name=f"{name} {label} low"), row=row, col=col)
+        fig.add_trace(go.Scatter(x=x, y=y(high), mode="lines", line={"width": 0},
+                                 fill="tonexty", fillcolor=_rgba(colour, alpha),
+                                 name=f"{name} {label} band", legendgroup=group,
+                                 showlegend=False, hoverinfo="skip"), row=row, col=col)
+    fig.add_trace(go.Scatter(x=x, y=y("p50"), mode="lines", line={"color": colour},
+                             name=f"{name} median", legendgroup=group, showlegend=legend),
+                  row=row, col=col)
+
+
+def fan_chart(payload: access.Payload, metric: str, label: str, unit: str,
+              scale: float = 1.0) -> go.Figure:
+    """Median with 50 % and 90 % bands of one outcome by quarter, one panel per strategy.
+
+    Args:
+        payload: The simulation payload.
+        metric: ``lead``, ``value`` or ``headcount``.
+        label: Axis label.
+        unit: Unit shown after the label (after ``scale``).
+        scale: Values are divided by this (e.g. 1e9 for USD billions).
+    """
+    names = access.strategies(payload)
+    rows, cols = _grid(len(names))
+    fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, subplot_titles=names,
+                        vertical_spacing=0.12)
+    x = list(range(1, access.quarters(payload) + 1))
+    for k, name in enumerate(names):
+        b = access.band(payload, name, metric)
+        if b is None:
+            continue
+        _fan(fig, x, b, _colour(k), name, k // cols + 1, k % cols + 1, False, scale)
+    fig.update_xaxes(title_text="quarter", row=rows)
+    fig.update_yaxes(title_text=f"{label} ({unit})", col=1)
+    return _layout(fig, f"{label} by quarter: median, 50 % and 90 % bands",
+                   height=260 * rows + 80, showlegend=False)
+
+
+def headcount_fans(payload: access.Payload) -> go.Figure:
+    """Headcount by role by quarter (median, 50 % and 90 % bands), one panel per strategy."""
+    names = access.strategies(payload)
+    rows, cols = _grid(len(names))
+    fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, subplot_titles=names,
+                        vertical_spacing=0.12)
+    x = list(range(1, access.quarters(payload) + 1))
+    for k, name in enumerate(names):
+        for j, (role, b) in enumerate(access.role_bands(payload, name).items()):
+            _fan(fig, x, b, _colour(j), role, k // cols + 1, k % cols + 1, k == 0, 1.0)
+    fig.update_xaxes(title_text="quarter", row=rows)
+    fig.update_yaxes(title_text="people in post", col=1)
+    return _layout(fig, "Headcount by role: median, 50 % and 90 % bands",
+                   height=260 * rows + 110, legend={"orientation": "h", "y": -0.12})
+
+
+def parity_chart(payload: access.Payload) -> go.Figure:
+    """P(some rival at parity) by quarter per strategy: solid by t, dotted in quarter t."""
+    fig = go.Figure()
+    x = list(range(1, access.quarters(payload) + 1))
+    for k, name in enumerate(access.strategies(payload)):
+        for dash, (label, y) in zip(("solid", "dot"), access.parity_curves(payload, name)
+                                    .items(), strict=False):
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{name} ({label})",
+                                     line={"color": _colour(k), "dash": dash}))
+    fig.update_xaxes(title_text="quarter")
+    fig.update_yaxes(title_text="probability", range=[0, 1.02])
+    return _layout(fig, "P(a rival reaches parity)")
+
+
+def _scaled(iv: dict[str, float | None], scale: float) -> tuple[float, float | None,
+                                                                  float | None]:
+    mean = iv["mean"] / scale
+    if iv["low"] is None or iv["high"] is None:
+        return mean, None, None
+    return mean, iv["high"] / scale - mean, mean - iv["low"] / scale
+
+
+SCALES = {"USD": (1e6, "USD M"), "people": (1.0, "people"),
+          "blueprint share": (1.0, "blueprint share"), "probability": (1.0, "probability")}
+
+
+def forest_plot(payload: access.Payload) -> go.Figure:
+    """Paired differences against the baseline with 95 % CIs, one panel per metric.
+
+    One row per strategy (the comparison's order); a bare number (no CI) is a point.
+    """
+    rows = access.comparison(payload)
+    metrics = access.paired_metrics(payload)
+    fig = make_subplots(rows=1, cols=max(len(metrics), 1), shared_yaxes=True,
+                        subplot_titles=[f"{label} ({SCALES[unit][1]})"
+                                        for _, label, unit in metrics])
+    names = [r["strategy"] for r in rows]
+    for col, (key, label, unit) in enumerate(metrics, start=1):
+        scale = SCALES[unit][0]
+        points = [_scaled(access.interval(r, key), scale) for r in rows]
+        fig.add_trace(go.Scatter(
+            x=[p[0] for p in points], y=names, mode="markers", name=label,
+            marker={"size": 9, "color": _colour(col - 1)},
+            error_x={"type": "data", "symmetric": False,
+                     "array": [p[1] for p in points], "arrayminus": [p[2] for p in points]},
+            hovertemplate="%{y}: %{x:.4g}<extra>" + label + "</extra>",
+        ), row=1, col=col)
+        fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=1, col=col)
+    fig.update_yaxes(autorange="reversed", col=1)
+    return _layout(fig, f"Against '{access.baseline(payload)}' on the same draws: "
+                   "paired mean and 95 % CI", showlegend=False,
+                   height=max(320, 40 * len(names) + 140))
+
+
+def cost_benefit(payload: access.Payload) -> go.Figure:
+    """Benefit (headline paired difference) against policy cost per strategy, with 95 % CIs."""
+    key = access.benefit_key(payload)
+    rows = access.comparison(payload)
+    label = next((lab for k, lab, _ in access.PAIRED_METRICS if k == key), "benefit")
+    fig = go.Figure()
+    for k, row in enumerate(rows):
+        c = _scaled(access.cost(row), 1e6)
+        b = _scaled(access.interval(row, key), 1e6) if key else (0.0, None, None)
+        fig.add_trace(go.Scatter(
+            x=[c[0]], y=[b[0]], mode="markers+text", name=row["strategy"],
+            text=[row["strategy"]], textposition="top center",
+            marker={"size": 11, "color": _colour(k + 1)},
+            error_x={"type": "data", "symmetric": False, "array": [c[1]], "arrayminus": [c[2]]},
+            error_y={"type": "data", "symmetric": False, "array": [b[1]], "arrayminus": [b[2]]},
+        ))
+    fig.add_hline(y=0, line={"color": "#888", "dash": "dot"})
+    fig.update_xaxes(title_text="policy cost over the horizon (USD M)")
+    fig.update_yaxes(title_text=f"{label} (USD M)")
+    return _layout(fig, "What each strategy buys and what it costs (95 % CIs)",
+                   showlegend=False)
+
+
+# -- investors ------------------------------------------------------------------------------
+
+def investor_network(network: dict[str, Any], seed: int = 0) -> go.Figure:
+    """The syndicate's network: who defects, who honours, and where talent maps leak.
+
+    Args:
+        network: ``nodes`` (each ``name``, ``kind`` in investor/company/party/rival,
+            ``decision`` for investors, ``reach`` = probability the node is reached by some
+            map) and ``edges`` (``source``, ``target``, ``p`` = leak probability).
+        seed: Seed of the spring layout (the figure is deterministic).
+    """
+    graph = nx.DiGraph()
+    for node in network["nodes"]:
+        graph.add_node(node["name"])
+    for e in network["edges"]:
+        graph.add_edge(e["source"], e["target"], p=e["p"])
+    pos = nx.spring_layout(graph, seed=seed)
+    fig = go.Figure()
+    for e in network["edges"]:
+        (x0, y0), (x1, y1) = pos[e["source"]], pos[e["target"]]
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="text",
+                                 text=f"{e['source']} → {e['target']}: leak {e['p']:.0%}",
+                                 line={"width": 1 + 6 * e["p"], "color": "#9aa"},
+                                 showlegend=False, name=f"{e['source']}→{e['target']}"))
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowcolor="#9aa",
+                           standoff=12, text="")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for node in network["nodes"]:
+        group = node.get("decision") or node["kind"]
+        groups.setdefault(group, []).append(node)
+    for group, nodes in groups.items():
+        colour = DECISION_COLOURS.get(group, KIND_COLOURS.get(group, "#1f77b4"))
+        fig.add_trace(go.Scatter(
+            x=[pos[n["name"]][0] for n in nodes], y=[pos[n["name"]][1] for n in nodes],
+            mode="markers+text", name=group, text=[n["name"] for n in nodes],
+            textposition="top center",
+            marker={"size": [14 + 20 * n.get("reach", 0.0) for n in nodes], "color": colour,
+                    "line": {"width": 1, "color": "#333"}},
+            customdata=[n.get("reach", 0.0) for n in nodes],
+            hovertemplate="%{text}: reached by a map with P = %{customdata:.2f}<extra>"
+                          + group + "</extra>",
+        ))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, "Investors under the non-poach request: who defects (red), who honours "
+                   "(green); node size = chance a talent map reaches it", height=520)
