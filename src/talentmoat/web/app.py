@@ -24,6 +24,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from talentmoat import __version__
 from talentmoat.cli.reporting import REPORT
 from talentmoat.errors import InputError
+from talentmoat.loader import Lab
 from talentmoat.report import figures
 from talentmoat.report.document import figure_payload
 from talentmoat.web.params import available
@@ -112,7 +113,7 @@ def create_app(root: Path, scenario: str | None = None, *, allow_remote: bool = 
         lines = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
         return JSONResponse({"detail": "; ".join(lines)}, status_code=422)
 
-    def _scenario(sid: str):  # noqa: ANN202
+    def _scenario(sid: str) -> Lab:
         try:
             return area.load(sid)
         except KeyError:

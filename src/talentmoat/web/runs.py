@@ -211,7 +211,7 @@ class Area:
             state, error = "done", None
         except InputError as exc:
             state, error = "failed", exc.render()
-        except Exception as exc:  # noqa: BLE001  (a failed run is reported, not fatal)
+        except Exception as exc:  # a failed run is reported to the page, not fatal
             state, error = "failed", f"{type(exc).__name__}: {exc}"
         with job.lock:
             job.state, job.error = state, error
