@@ -82,3 +82,6 @@ def test_run_without_arguments_prints_knowledge_and_the_comparison(tmp_path, mon
                  "retention_grant", "all"):
         assert name in result.stdout
     assert (tmp_path / "talentmoat-results" / "lean-lab" / "summary.json").exists()
+    report = tmp_path / "talentmoat-results" / "lean-lab" / "report.html"
+    assert f"Report: {report.relative_to(tmp_path)}" in result.stdout
+    assert "Executive summary" in report.read_text()

@@ -187,7 +187,10 @@ def test_investor_network_colours_decisions_and_draws_every_tie():
 def test_summary_names_the_best_strategy_its_ci_and_cost():
     text = " ".join(executive_summary(ReportInputs(make_payload())))
     assert "Best strategy: 'beta' (policy_beta)" in text
-    assert "$500.0M (95 % CI $200.0M to $900.0M)" in text and "$90.0M" in text
+    assert "adds $500.0M (95 % CI $200.0M to $900.0M) to the lab's value averaged over the 3 " \
+        "quarters, at a policy cost of $90.0M." in text
+    assert "Ranked first by the comparison" in text
+    assert "'alpha', $300.0M at a policy cost of $40.0M" in text
     assert "with probability 60%" in text  # status-quo's last P(parity by t): 0.4 + 0.2
     assert "from 60% to 20%" in text
     assert "cannot be told apart" not in text

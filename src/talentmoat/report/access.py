@@ -15,6 +15,9 @@ BENEFIT_KEYS = ("net_benefit", "delta_value_mean")
 """The headline paired difference, first found wins: net benefit once the model reports it,
 else the change in lab value averaged over the horizon."""
 
+RANKING = "value retained per dollar of policy cost"
+"""What orders the comparison rows (the simulation's ranking, best first)."""
+
 PAIRED_METRICS = (
     ("net_benefit", "Net benefit", "USD"),
     ("delta_value_mean", "Δ mean lab value", "USD"),

@@ -19,6 +19,11 @@ from plotly.offline import get_plotlyjs
 from talentmoat.report import access, figures
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+BENEFIT_PHRASES = {
+    "net_benefit": "the net benefit",
+    "delta_value_mean": "the lab's value averaged over the {horizon} quarters",
+}
+"""How the summary names each headline metric of :data:`access.BENEFIT_KEYS`."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ def _musd(usd: float | None) -> str:
     return f"${usd / 1e6:,.1f}M"
 
 
+def _cost(usd: float) -> str:
+    return "at no policy cost" if usd <= 0 else f"at a policy cost of {_musd(usd)}"
+
+
 def executive_summary(inputs: ReportInputs) -> list[str]:
     """The answer in words, from the numbers: best strategy, its 95 % CI, its cost, the risk.
 
@@ -87,20 +96,20 @@ def executive_summary(inputs: ReportInputs) -> list[str]:
     if key is None or not rows:
         out.append("No strategy was compared with the baseline.")
     else:
-        label = next(lab for k, lab, _ in access.PAIRED_METRICS if k == key)
+        what = BENEFIT_PHRASES[key].format(horizon=horizon)
         best = max(rows, key=lambda r: access.interval(r, key)["mean"])
         iv = access.interval(best, key)
         cost = access.cost(best)["mean"]
         policy = ", ".join(access.policies(sim, best["strategy"])) or "no policy"
         if iv["mean"] <= 0:
-            out.append(f"No strategy beats '{base}' on {label}; the least harmful is "
+            out.append(f"No strategy beats '{base}' on {what}; the least harmful is "
                        f"'{best['strategy']}' ({_musd(iv['mean'])}).")
         else:
             ci = (f" (95 % CI {_musd(iv['low'])} to {_musd(iv['high'])})"
                   if iv["low"] is not None else "")
             out.append(f"Best strategy: '{best['strategy']}' ({policy}). Against '{base}' on "
-                       f"the same draws it changes {label} by {_musd(iv['mean'])}{ci} "
-                       f"at a policy cost of {_musd(cost)} over {horizon} quarters.")
+                       f"the same draws it adds {_musd(iv['mean'])}{ci} to {what}, "
+                       f"{_cost(cost)}.")
             if iv["low"] is not None and iv["low"] <= 0:
                 out.append("Its 95 % interval includes zero: on these replications it cannot "
                            "be told apart from the baseline; run more replications.")
@@ -109,6 +118,12 @@ def executive_summary(inputs: ReportInputs) -> list[str]:
             before = next(iter(parity.values()))[-1]
             out.append(f"It moves the chance that a rival catches up by quarter {horizon} from "
                        f"{before:.0%} to {before + dp['mean']:.0%}.")
+        first = rows[0]  # the comparison's own ranking
+        if first is not best:
+            gain = access.interval(first, key)
+            out.append(f"Ranked first by the comparison ({access.RANKING}): "
+                       f"'{first['strategy']}', {_musd(gain['mean'])} "
+                       f"{_cost(access.cost(first)['mean'])}.")
     if inputs.knowledge is not None:
         k = inputs.knowledge
         top = k["exposure"][-1] if k["exposure"] else None

@@ -81,6 +81,7 @@ def knowledge_heatmap(view: dict[str, Any]) -> go.Figure:
         hovertemplate="%{y} (%{customdata[0]}, alone %{customdata[1]:.3f})<br>%{x}: "
                       "K = %{z:.2f}<extra></extra>",
     ), row=1, col=2)
+    fig.update_xaxes(side="top", row=1, col=2)
     fig.update_yaxes(autorange="reversed", showticklabels=len(people) <= LABELLED_ROWS,
                      title_text="people, by standalone share", row=1, col=1)
     for k, role in enumerate(role_names):  # a legend for the role strip

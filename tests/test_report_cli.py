@@ -1,0 +1,95 @@
+"""``talentmoat report`` and ``serve`` on the command line: files, anonymity, refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from importlib import resources
+
+import pytest
+from typer.testing import CliRunner
+
+from talentmoat.cli import app
+from talentmoat.loader import load_scenario
+
+runner = CliRunner()
+SMALL = ["--reps", "6", "--quarters", "3"]
+MAX_BYTES = 6_000_000
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """A stored result of a scenario file (so the report can find and check the scenario)."""
+    root = tmp_path_factory.mktemp("results")
+    scenario = root / "lab.yaml"
+    shutil.copy(resources.files("talentmoat.scenarios") / "lean-lab.yaml", scenario)
+    out = root / "out"
+    r = runner.invoke(app, ["simulate", str(scenario), *SMALL, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    return scenario, out
+
+
+def _section_ids(html: str) -> list[str]:
+    return re.findall(r'<section id="([a-z]+)">', html)
+
+
+def test_report_from_stored_results_has_every_section(results, tmp_path):
+    _, out = results
+    target = tmp_path / "r.html"
+    r = runner.invoke(app, ["report", str(out), "-o", str(target)])
+    assert r.exit_code == 0, r.output
+    html = target.read_text()
+    assert _section_ids(html) == ["knowledge", "comparison", "trajectories", "investors",
+                                  "provenance"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["provenance"]["scenario_sha256"] in html
+    assert target.stat().st_size < MAX_BYTES and oct(target.stat().st_mode)[-3:] == "644"
+
+
+def test_a_changed_scenario_drops_its_sections_with_a_note(results, tmp_path):
+    scenario, out = results
+    moved = tmp_path / "copy"
+    shutil.copytree(out, moved)
+    original = scenario.read_text()
+    try:
+        scenario.write_text(original.replace("seed: 20261128", "seed: 1", 1))
+        r = runner.invoke(app, ["report", str(moved), "-o", str(tmp_path / "r.html")])
+    finally:
+        scenario.write_text(original)
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "r.html").read_text()
+    assert "changed since this run" in html
+    assert _section_ids(html) == ["comparison", "trajectories", "provenance"]
+
+
+def test_anonymized_report_leaves_no_roster_id_or_name(tmp_path):
+    target = tmp_path / "anon.html"
+    r = runner.invoke(app, ["report", "lean-lab", *SMALL, "-o", str(target), "--anonymize"])
+    assert r.exit_code == 0, r.output
+    html = target.read_text()
+    roster = load_scenario("lean-lab").roster
+    leaked = [x for x in {*roster.ids, *roster.names} if x in html]
+    assert leaked == []
+    assert "knowledge" in _section_ids(html)  # the heatmap is there, under pseudonyms
+    plain = tmp_path / "plain.html"
+    assert runner.invoke(app, ["report", "lean-lab", *SMALL, "-o", str(plain)]).exit_code == 0
+    assert roster.ids[0] in plain.read_text()  # the grep can find what it looks for
+
+
+def test_bad_report_sources_are_one_line_errors(tmp_path):
+    r = runner.invoke(app, ["report", str(tmp_path / "missing.yaml")])
+    assert r.exit_code == 2 and "no such file" in r.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "summary.json").write_text("{not json")
+    r = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 2 and "invalid JSON" in r.stderr and "Traceback" not in r.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_serve_refuses_a_remote_address_without_the_flag():
+    r = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert r.exit_code == 2 and "--allow-remote" in r.stderr
+    r = runner.invoke(app, ["serve", "no-such-scenario"])
+    assert r.exit_code == 2 and "not a bundled scenario" in r.stderr
