@@ -63,18 +63,27 @@ def test_a_changed_scenario_drops_its_sections_with_a_note(results, tmp_path):
     assert _section_ids(html) == ["comparison", "trajectories", "provenance"]
 
 
-def test_anonymized_report_leaves_no_roster_id_or_name(tmp_path):
+def _leaks(html: str, scenario) -> list[str]:
+    lab = load_scenario(scenario)
+    secrets = {*lab.roster.ids, *lab.roster.names, lab.digest, str(scenario)}
+    return [x for x in secrets if x in html]
+
+
+def test_anonymized_report_leaves_no_roster_id_name_path_or_digest(results, tmp_path):
+    scenario, out = results
     target = tmp_path / "anon.html"
-    r = runner.invoke(app, ["report", "lean-lab", *SMALL, "-o", str(target), "--anonymize"])
+    r = runner.invoke(app, ["report", str(scenario), *SMALL, "-o", str(target), "--anonymize"])
     assert r.exit_code == 0, r.output
     html = target.read_text()
-    roster = load_scenario("lean-lab").roster
-    leaked = [x for x in {*roster.ids, *roster.names} if x in html]
-    assert leaked == []
+    assert _leaks(html, scenario) == []
     assert "knowledge" in _section_ids(html)  # the heatmap is there, under pseudonyms
+    assert "HMAC-SHA-256" in html
+    stored = tmp_path / "stored.html"  # from stored (not anonymized) results, too
+    r = runner.invoke(app, ["report", str(out), "-o", str(stored), "--anonymize"])
+    assert r.exit_code == 0 and _leaks(stored.read_text(), scenario) == []
     plain = tmp_path / "plain.html"
-    assert runner.invoke(app, ["report", "lean-lab", *SMALL, "-o", str(plain)]).exit_code == 0
-    assert roster.ids[0] in plain.read_text()  # the grep can find what it looks for
+    assert runner.invoke(app, ["report", str(scenario), *SMALL, "-o", str(plain)]).exit_code == 0
+    assert len(_leaks(plain.read_text(), scenario)) > 100  # the grep finds what it looks for
 
 
 def test_bad_report_sources_are_one_line_errors(tmp_path):

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from talentmoat.cli.app import app, console, guarded
-from talentmoat.cli.knowledge import AnonOpt
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, output_key
 from talentmoat.cli.reporting import REPORT, read_results, report_html, scenario_of, write_atomic
+from talentmoat.cli.safe import safe
 from talentmoat.cli.simulate import QuartersOpt, RepsOpt, _payload, _run
 from talentmoat.errors import InputError
 from talentmoat.loader import load_scenario
@@ -30,17 +31,19 @@ def report(
     reps: RepsOpt = None,
     quarters: QuartersOpt = None,
     anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline): from stored results or a new run."""
+    key = output_key(anonymize, anonymize_key)
     folder = Path(source)
     if folder.is_dir() and (folder / SUMMARY).exists():
         payload = read_results(folder)
         lab, notes = scenario_of(payload)
     else:
         lab, notes = load_scenario(source), []
-        payload = _payload(_run(lab, None, reps, quarters, None, 1, True), None)
-    path = write_atomic(output, report_html(lab, payload, anonymize, notes))
-    console.print(f"Report: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        payload = _payload(lab, _run(lab, None, reps, quarters, None, 1, True), None, key)
+    path = write_atomic(output, report_html(lab, payload, key, notes))
+    console.print(f"Report: {safe(path)} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 def _loopback(host: str) -> bool:
@@ -75,6 +78,7 @@ def serve(
 
     from talentmoat.web.app import create_app
 
-    console.print(f"Dashboard: http://{host}:{port}/ (Ctrl-C to stop); runs kept in {root}/")
+    console.print(f"Dashboard: http://{safe(host)}:{port}/ (Ctrl-C to stop); runs kept in "
+                  f"{safe(root)}/")
     uvicorn.run(create_app(root, scenario, allow_remote=allow_remote), host=host, port=port,
                 log_level="warning")

@@ -1,8 +1,9 @@
 """Gather a report's inputs from a scenario and a simulation payload, and write report.html.
 
 Shared by ``talentmoat run``, ``talentmoat report`` and the dashboard. People are named through
-:class:`~talentmoat.cli.knowledge.People` (one call site), so ``--anonymize`` reaches every id
-and name in the report.
+:class:`~talentmoat.cli.privacy.People` (one call site) and inputs through
+:func:`~talentmoat.cli.privacy.input_fields`, so under a pseudonym key the report holds no
+roster id or name, no path and no plain digest of the inputs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from talentmoat.cli.investors import investors_payload
-from talentmoat.cli.knowledge import PLAN_K, People, knowledge_payload, knowledge_summary
+from talentmoat.cli.knowledge import PLAN_K, knowledge_payload, knowledge_summary
+from talentmoat.cli.privacy import ANONYMIZED_SOURCE, People, input_fields
 from talentmoat.errors import InputError
 from talentmoat.investors import syndicate_graph
 from talentmoat.loader import Lab, load_scenario, read_text_file
@@ -37,12 +39,12 @@ def knowledge_view(lab: Lab, standalone: list[float], people: People) -> dict[st
     }
 
 
-def investor_network(lab: Lab) -> dict[str, Any] | None:
+def investor_network(lab: Lab, key: bytes | None) -> dict[str, Any] | None:
     """Nodes and edges of the syndicate under the request, or None without investors."""
     section = lab.scenario.investors
     if not section.syndicate:
         return None
-    payload = investors_payload(lab)
+    payload = investors_payload(lab, key)
     reach: dict[str, float] = {}
     for inv in payload["investors"]:
         reach[inv["name"]] = 1.0  # each investor holds the map
@@ -61,26 +63,45 @@ def investor_network(lab: Lab) -> dict[str, Any] | None:
     }
 
 
-def report_inputs(lab: Lab | None, simulation: dict[str, Any], anonymize: bool,
+def anonymized(simulation: dict[str, Any], lab: Lab | None, key: bytes | None
+               ) -> dict[str, Any]:
+    """The payload with its input fields as :func:`input_fields` gives them under ``key``."""
+    if key is None:
+        return simulation
+    prov = {k: v for k, v in simulation["provenance"].items()
+            if k not in ("source", "scenario_sha256", "scenario_hmac_sha256")}
+    fields = input_fields(lab, key) if lab is not None else {"source": ANONYMIZED_SOURCE}
+    return {**simulation, "provenance": {**prov, **fields}}
+
+
+def report_inputs(lab: Lab | None, simulation: dict[str, Any], key: bytes | None,
                   notes: list[str] | None = None) -> ReportInputs:
-    """Everything the report shows; without the scenario only the simulation sections."""
+    """Everything the report shows; without the scenario only the simulation sections.
+
+    Args:
+        lab: The scenario, or None when it is not known.
+        simulation: The simulation payload.
+        key: The pseudonym key under ``--anonymize``, or None for real ids and names.
+        notes: Sentences about missing sections.
+    """
+    simulation = anonymized(simulation, lab, key)
     if lab is None:
         return ReportInputs(simulation=simulation, notes=notes or [])
     summary = knowledge_summary(lab, PLAN_K)
-    people = People(lab, anonymize)
+    people = People(lab, key)
     return ReportInputs(
         simulation=simulation,
         knowledge=knowledge_payload(lab, summary, people, top=10),
         view=knowledge_view(lab, summary.standalone.tolist(), people),
-        network=investor_network(lab) if lab.scenario.firm is not None else None,
+        network=investor_network(lab, key) if lab.scenario.firm is not None else None,
         notes=notes or [],
     )
 
 
-def report_html(lab: Lab | None, simulation: dict[str, Any], anonymize: bool,
+def report_html(lab: Lab | None, simulation: dict[str, Any], key: bytes | None,
                 notes: list[str] | None = None) -> str:
     """The report of a simulation payload (and its scenario, when known) as HTML."""
-    return render_report(report_inputs(lab, simulation, anonymize, notes))
+    return render_report(report_inputs(lab, simulation, key, notes))
 
 
 def write_atomic(path: Path, text: str) -> Path:
@@ -122,17 +143,18 @@ def scenario_of(payload: dict[str, Any]) -> tuple[Lab | None, list[str]]:
     """The scenario a stored result came from, if it is still there unchanged.
 
     Returns:
-        The lab (or None) and a note saying why the scenario sections are missing.
+        The lab (or None) and a note saying why the scenario sections are missing (naming no
+        path: the note may go into an anonymized report).
     """
     prov = payload["provenance"]
-    source = str(prov.get("source", ""))
-    ref = source.removeprefix("bundled:")
+    missing = "the knowledge and investor sections are left out."
+    if "scenario_sha256" not in prov:
+        return None, [f"The stored results name no scenario file (anonymized): {missing}"]
     try:
-        lab = load_scenario(ref)
+        lab = load_scenario(str(prov.get("source", "")).removeprefix("bundled:"))
     except InputError:
-        return None, [f"The scenario {source} could not be loaded: the knowledge and investor "
-                      "sections are left out."]
-    if lab.digest != prov.get("scenario_sha256"):
-        return None, [f"The scenario {source} changed since this run (its SHA-256 differs): "
-                      "the knowledge and investor sections are left out."]
+        return None, [f"The scenario of this run could not be loaded: {missing}"]
+    if lab.digest != prov["scenario_sha256"]:
+        return None, [f"The scenario file changed since this run (its SHA-256 differs): "
+                      f"{missing}"]
     return lab, []

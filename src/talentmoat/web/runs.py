@@ -206,8 +206,8 @@ class Area:
         try:
             result = simulate(lab, strategies, replications=replications, quarters=quarters,
                               chunk=math.ceil(replications / PROGRESS_STEPS), progress=progress)
-            target, payload = _save(lab, result, self.root / "runs" / job.id)
-            write_atomic(target / REPORT, report_html(lab, payload, anonymize=False))
+            target, payload = _save(lab, result, self.root / "runs" / job.id, None)
+            write_atomic(target / REPORT, report_html(lab, payload, None))
             state, error = "done", None
         except InputError as exc:
             state, error = "failed", exc.render()
