@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from talentmoat.cli.investors import investors_payload
 from talentmoat.cli.knowledge import PLAN_K, knowledge_payload, knowledge_summary
@@ -20,8 +20,10 @@ from talentmoat.cli.privacy import ANONYMIZED_SOURCE, People, input_fields
 from talentmoat.errors import InputError
 from talentmoat.investors import syndicate_graph
 from talentmoat.loader import Lab, load_scenario, read_text_file
-from talentmoat.report.document import ReportInputs, render_report
 from talentmoat.sim.store import SUMMARY
+
+if TYPE_CHECKING:  # Plotly and Jinja2 load only when a report is made (CLI start-up stays light)
+    from talentmoat.report.document import ReportInputs
 
 REPORT = "report.html"
 REPORT_MODE = 0o644
@@ -84,6 +86,8 @@ def report_inputs(lab: Lab | None, simulation: dict[str, Any], key: bytes | None
         key: The pseudonym key under ``--anonymize``, or None for real ids and names.
         notes: Sentences about missing sections.
     """
+    from talentmoat.report.document import ReportInputs
+
     simulation = anonymized(simulation, lab, key)
     if lab is None:
         return ReportInputs(simulation=simulation, notes=notes or [])
@@ -101,6 +105,8 @@ def report_inputs(lab: Lab | None, simulation: dict[str, Any], key: bytes | None
 def report_html(lab: Lab | None, simulation: dict[str, Any], key: bytes | None,
                 notes: list[str] | None = None) -> str:
     """The report of a simulation payload (and its scenario, when known) as HTML."""
+    from talentmoat.report.document import render_report
+
     return render_report(report_inputs(lab, simulation, key, notes))
 
 
