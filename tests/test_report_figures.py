@@ -156,8 +156,8 @@ def test_forest_plot_has_means_and_asymmetric_cis_in_stated_units():
     assert list(t["Δ P(parity)"]["x"]) == [-0.2, -0.4]  # a bare number: no interval
     assert list(t["Δ P(parity)"]["error_x"]["array"]) == [None, None]
     titles = [a["text"] for a in fig.to_plotly_json()["layout"]["annotations"]]
-    assert "Δ mean lab value (USD M)" in titles and "Δ departures (people)" in titles
-    assert "Net benefit (USD M)" not in titles  # not in this payload
+    assert "Δ mean lab value<br>(USD M)" in titles and "Δ departures<br>(people)" in titles
+    assert "Net benefit<br>(USD M)" not in titles  # not in this payload
 
 
 def test_cost_benefit_prefers_net_benefit_when_reported():

@@ -24,6 +24,8 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 DECISION_COLOURS = {"defects": "#d62728", "honours": "#2ca02c"}
 KIND_COLOURS = {"company": "#ff7f0e", "party": "#7f7f7f", "rival": "#111111"}
 FAN_COLUMNS = 4
+DEFAULT_HEIGHT = 420
+"""Figure height in pixels unless a builder needs more."""
 LABELLED_ROWS = 40
 """A heatmap labels each person only up to this many rows (hover always names them)."""
 
@@ -38,8 +40,10 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def _layout(fig: go.Figure, title: str, **kw: Any) -> go.Figure:
+    """Title, template, margins and a fixed height (a container never squeezes a figure)."""
+    kw.setdefault("height", DEFAULT_HEIGHT)
     fig.update_layout(title={"text": title, "x": 0.0}, template="plotly_white",
-                      margin={"l": 60, "r": 20, "t": 60, "b": 50}, **kw)
+                      margin={"l": 60, "r": 20, "t": 70, "b": 50}, **kw)
     return fig
 
 
@@ -241,7 +245,7 @@ def forest_plot(payload: access.Payload) -> go.Figure:
     rows = access.comparison(payload)
     metrics = access.paired_metrics(payload)
     fig = make_subplots(rows=1, cols=max(len(metrics), 1), shared_yaxes=True,
-                        subplot_titles=[f"{label} ({SCALES[unit][1]})"
+                        subplot_titles=[f"{label}<br>({SCALES[unit][1]})"
                                         for _, label, unit in metrics])
     names = [r["strategy"] for r in rows]
     for col, (key, label, unit) in enumerate(metrics, start=1):
@@ -256,9 +260,9 @@ def forest_plot(payload: access.Payload) -> go.Figure:
         ), row=1, col=col)
         fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=1, col=col)
     fig.update_yaxes(autorange="reversed", col=1)
-    return _layout(fig, f"Against '{access.baseline(payload)}' on the same draws: "
-                   "paired mean and 95 % CI", showlegend=False,
-                   height=max(320, 40 * len(names) + 140))
+    _layout(fig, f"Against '{access.baseline(payload)}' on the same draws: paired mean and "
+            "95 % CI", showlegend=False, height=max(340, 40 * len(names) + 170))
+    return fig.update_layout(margin={"t": 110})  # room for two-line panel titles
 
 
 def cost_benefit(payload: access.Payload) -> go.Figure:
