@@ -102,3 +102,26 @@ def test_serve_refuses_a_remote_address_without_the_flag():
     assert r.exit_code == 2 and "--allow-remote" in r.stderr
     r = runner.invoke(app, ["serve", "no-such-scenario"])
     assert r.exit_code == 2 and "not a bundled scenario" in r.stderr
+
+
+def test_report_replaces_only_an_earlier_report_never_a_users_file(results, tmp_path):
+    _, out = results
+    mine = tmp_path / "notes.html"
+    mine.write_text("<html>my own page</html>")
+    r = runner.invoke(app, ["report", str(out), "-o", str(mine)])
+    assert r.exit_code == 2 and "not a talentmoat report" in r.output
+    assert mine.read_text() == "<html>my own page</html>"
+    ours = tmp_path / "r.html"
+    for _ in range(2):  # the second run replaces the first report
+        r = runner.invoke(app, ["report", str(out), "-o", str(ours)])
+        assert r.exit_code == 0, r.output
+    assert 'content="talentmoat report"' in ours.read_text()[:4096]
+
+
+def test_run_lists_its_report_in_the_result_manifest(tmp_path):
+    out = tmp_path / "res"
+    for _ in range(2):  # a second run must accept the folder the first one wrote
+        r = runner.invoke(app, ["run", "lean-lab", "--out", str(out)])
+        assert r.exit_code == 0, r.output
+    manifest = json.loads((out / "talentmoat-manifest.json").read_text())
+    assert "report.html" in manifest["files"]

@@ -10,7 +10,14 @@ import typer
 
 from talentmoat.cli.app import app, console, guarded
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, output_key
-from talentmoat.cli.reporting import REPORT, read_results, report_html, scenario_of, write_atomic
+from talentmoat.cli.reporting import (
+    REPORT,
+    check_report_target,
+    read_results,
+    report_html,
+    scenario_of,
+    write_report,
+)
 from talentmoat.cli.safe import safe
 from talentmoat.cli.simulate import QuartersOpt, RepsOpt, _payload, _run
 from talentmoat.errors import InputError
@@ -35,6 +42,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML report (opens offline): from stored results or a new run."""
     key = output_key(anonymize, anonymize_key)
+    check_report_target(output)
     folder = Path(source)
     if folder.is_dir() and (folder / SUMMARY).exists():
         payload = read_results(folder)
@@ -42,7 +50,7 @@ def report(
     else:
         lab, notes = load_scenario(source), []
         payload = _payload(lab, _run(lab, None, reps, quarters, None, 1, True), None, key)
-    path = write_atomic(output, report_html(lab, payload, key, notes))
+    path = write_report(output, report_html(lab, payload, key, notes))
     console.print(f"Report: {safe(path)} ({path.stat().st_size / 1e6:.1f} MB)")
 
 

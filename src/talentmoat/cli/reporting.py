@@ -29,6 +29,9 @@ REPORT = "report.html"
 REPORT_MODE = 0o644
 """A report is meant to be handed on: readable by others, unlike ``mkstemp``'s 0600."""
 
+GENERATOR = '<meta name="generator" content="talentmoat report">'
+"""The line near the top of every report: only a file holding it is replaced by a new report."""
+
 
 def knowledge_view(lab: Lab, standalone: list[float], people: People) -> dict[str, Any]:
     """The heatmap's data: person ids, roles, components, ``K`` (N × C) and ``B({i})``."""
@@ -108,6 +111,40 @@ def report_html(lab: Lab | None, simulation: dict[str, Any], key: bytes | None,
     from talentmoat.report.document import render_report
 
     return render_report(report_inputs(lab, simulation, key, notes))
+
+
+def check_report_target(path: Path) -> None:
+    """Raise unless a report may be written at ``path``; touches nothing. Call before any work.
+
+    A report replaces only an earlier talentmoat report (a regular file with :data:`GENERATOR`
+    in its first 4 KiB), never another file of the user's.
+
+    Raises:
+        InputError: If ``path`` is a folder, a link, a special file or a file talentmoat did
+            not write, or lies under a regular file.
+    """
+    path = Path(path)
+    for parent in path.absolute().parents:
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                raise InputError.single(str(path), "", f"cannot be written: {parent} is a file")
+            break
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_file():
+        raise InputError.single(str(path), "", "is not a regular file; -o must name a new file "
+                                "or an earlier talentmoat report")
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if GENERATOR.encode() not in head:
+        raise InputError.single(str(path), "", "exists and is not a talentmoat report; "
+                                "choose another -o (nothing was changed)")
+
+
+def write_report(path: Path, text: str) -> Path:
+    """Write a report at ``path`` (see :func:`check_report_target`), atomically."""
+    check_report_target(path)
+    return write_atomic(path, text)
 
 
 def write_atomic(path: Path, text: str) -> Path:

@@ -22,7 +22,7 @@ from talentmoat.cli.knowledge import (
     print_knowledge,
 )
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
-from talentmoat.cli.reporting import REPORT, report_html, write_atomic
+from talentmoat.cli.reporting import REPORT, report_html
 from talentmoat.cli.safe import safe
 from talentmoat.loader import Lab, load_scenario
 from talentmoat.sim import SimulationResult, simulate
@@ -95,10 +95,16 @@ def _target(lab: Lab, out: Path | None) -> Path:
     return target
 
 
-def _save(lab: Lab, result: SimulationResult, target: Path,
-          key: bytes | None) -> dict[str, Any]:
+def save_run(lab: Lab, result: SimulationResult, target: Path, key: bytes | None,
+             report: bool = False) -> dict[str, Any]:
+    """Write a simulation as the result folder ``target`` (with ``report.html`` if asked).
+
+    Returns:
+        The summary payload written as ``summary.json``.
+    """
     payload = _payload(lab, result, target, key)
-    write_results(target, result, payload)
+    extra = {REPORT: report_html(lab, payload, key)} if report else None
+    write_results(target, result, payload, extra)
     return payload
 
 
@@ -166,7 +172,7 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
     lab = load_scenario(scenario)
     target = _target(lab, out)
     result = _run(lab, strategy, reps, quarters, seed, workers, not json)
-    payload = _save(lab, result, target, key)
+    payload = save_run(lab, result, target, key)
     if json:
         print_json(payload)
         return
@@ -236,9 +242,8 @@ def run(
     print_knowledge(lab, knowledge_summary(lab, PLAN_K), people, top=10)
     console.print()
     result = _run(lab, None, None, None, None, workers, True)
-    payload = _save(lab, result, target, people.key)
+    payload = save_run(lab, result, target, people.key, report=True)
     print_strategies(payload)
     print_comparison(payload)
     _print_results_path(target)
-    report = write_atomic(target / REPORT, report_html(lab, payload, people.key))
-    console.print(f"Report: {safe(report)}")
+    console.print(f"Report: {safe(target / REPORT)}")

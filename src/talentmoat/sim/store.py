@@ -65,15 +65,26 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def write_results(out: Path, result: SimulationResult, summary: dict[str, Any]) -> Path:
-    """Write ``trajectories.parquet`` and ``summary.json`` as the result folder ``out``.
+def write_results(out: Path, result: SimulationResult, summary: dict[str, Any],
+                  extra: dict[str, str] | None = None) -> Path:
+    """Write ``trajectories.parquet``, ``summary.json`` (and ``extra`` text files) as ``out``.
+
+    Args:
+        out: The result folder.
+        result: The simulation.
+        summary: What ``summary.json`` holds.
+        extra: Further files of the result by name (e.g. ``report.html``), listed in the
+            manifest like the others.
 
     Raises:
         InputError: If ``out`` cannot take a result (see :func:`talentmoat.resultdir.check`).
     """
+    extra = extra or {}
 
     def fill(folder: Path) -> None:
         trajectories_frame(result).to_parquet(folder / TRAJECTORIES, index=False)
         (folder / SUMMARY).write_text(json.dumps(_json_safe(summary), indent=2) + "\n")
+        for name, text in extra.items():
+            (folder / name).write_text(text, encoding="utf-8")
 
-    return resultdir.write(Path(out), (TRAJECTORIES, SUMMARY), fill)
+    return resultdir.write(Path(out), (TRAJECTORIES, SUMMARY, *extra), fill)

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from talentmoat.cli.reporting import REPORT, read_results, report_html, write_atomic
-from talentmoat.cli.simulate import _save
+from talentmoat.cli.reporting import read_results, write_atomic
+from talentmoat.cli.simulate import save_run
 from talentmoat.errors import InputError
 from talentmoat.loader import (
     BUNDLED_PACKAGE,
@@ -206,8 +206,7 @@ class Area:
         try:
             result = simulate(lab, strategies, replications=replications, quarters=quarters,
                               chunk=math.ceil(replications / PROGRESS_STEPS), progress=progress)
-            target, payload = _save(lab, result, self.root / "runs" / job.id, None)
-            write_atomic(target / REPORT, report_html(lab, payload, None))
+            save_run(lab, result, self.root / "runs" / job.id, None, report=True)
             state, error = "done", None
         except InputError as exc:
             state, error = "failed", exc.render()

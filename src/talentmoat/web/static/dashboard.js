@@ -118,8 +118,8 @@ async function run() {
     if (job.state !== "done") throw new Error(job.error || "the run failed");
     $("progress").value = $("progress").max;
     $("status").textContent = "done";
-    await showRun(job.id);
     await listRuns();
+    await showRun(job.id);  // last: it marks the page done with this run (tests wait on it)
   } catch (e) {
     say(e.message);
     $("status").textContent = "";
