@@ -126,7 +126,7 @@ def test_directory_and_binary_files(tmp_path):
 def test_yaml_tags_are_never_executed(tiny, tmp_path):
     marker = tmp_path / "pwned"
     text = f"!!python/object/apply:os.system ['touch {marker}']\n"
-    fails(tiny(scenario=text), "invalid YAML")
+    fails(tiny(scenario=text), "line 1, column 1", "is not accepted")
     assert not marker.exists()
 
 

@@ -107,7 +107,7 @@ stages:
         ("stages:\n  Data-Curation: [data/]\n", ["unknown stage id 'Data-Curation'"]),
         ("stagez:\n  data: [data/]\n", ["stagez: unknown key", "stages: expected"]),
         ("stages:\n  docs_stage: [docs/]\n", ["stages.docs_stage", "no file left"]),
-        ("stages: [\n", ["not valid YAML", "line 2"]),
+        ("stages: [\n", ["invalid YAML", "line 2"]),
         ("stages:\n  data: ['\\']\n", ["stages.data[0]", "invalid pattern"]),
         ("stages:\n  data: [3]\n", ["stages.data", "list of non-empty pattern strings"]),
         ("- a\n- b\n", ["expected a mapping"]),

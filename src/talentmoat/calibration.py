@@ -11,8 +11,6 @@ with statsmodels. The CSV format is documented in :data:`COLUMNS` and ``docs/mod
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import warnings
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ import statsmodels.api as sm
 from scipy.special import expit
 
 from talentmoat.errors import InputError
+from talentmoat.inputfiles import CsvRows
 
 COLUMNS = {
     "accepted": "1 if the offer was accepted, 0 if declined (required)",
@@ -139,7 +138,7 @@ def read_events_csv(text: str, source: str) -> Events:
     if not text.strip():
         raise InputError.single(source, "", "the file is empty; expected a header line with "
                                 "accepted, offer_value, stay_value")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, source)
     header = [h.strip() for h in next(reader)]
     problems: list[tuple[str, str]] = []
     for col in header:

@@ -6,14 +6,13 @@ generated deterministically from the scenario seed.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from talentmoat.errors import InputError
+from talentmoat.inputfiles import CsvRows
 from talentmoat.scenario import Beta, Cohort, Constant, Distribution, Uniform
 
 KNOWLEDGE_PREFIX = "k."
@@ -77,7 +76,7 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
     """
     if not text.strip():
         raise InputError.single(source, "", "the roster file is empty; expected a header line")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, source)
     header = [h.strip() for h in next(reader)]
     problems: list[tuple[str, str]] = []
 
@@ -159,6 +158,61 @@ def read_roster_csv(text: str, source: str, components: list[str]) -> Roster:
     pay_matrix = np.asarray(pay_rows, dtype=float).reshape(len(ids), len(pay_cols))
     pay = {col: pay_matrix[:, j].copy() for j, col in enumerate(pay_cols)}
     return Roster(tuple(ids), tuple(names), tuple(roles), K, pay)
+
+
+CORE_ROLE = "core"
+CONTRIBUTOR_ROLE = "contributor"
+
+
+def core_by_holding(K: np.ndarray, per_component: int) -> np.ndarray:
+    """The role rule's core: the largest holders of each component.
+
+    Args:
+        K: Knowledge matrix, shape (N, C), values in [0, 1].
+        per_component: How many of each component's largest holders (``K > 0``; ties in row
+            order) are core.
+
+    Returns:
+        Boolean array (N,): True for core.
+    """
+    core = np.zeros(K.shape[0], dtype=bool)
+    for c in range(K.shape[1]):
+        order = np.argsort(-K[:, c], kind="stable")[:per_component]
+        core[order[K[order, c] > 0]] = True
+    return core
+
+
+def fill_roles(roster: Roster, per_component: int) -> Roster:
+    """Give everyone without a role ``core`` (:func:`core_by_holding`) or ``contributor``.
+
+    Roles the roster gives are kept.
+
+    Args:
+        roster: The roster.
+        per_component: See :func:`core_by_holding`.
+
+    Returns:
+        A roster with every role set.
+    """
+    core = core_by_holding(np.asarray(roster.K), per_component)
+    roles = tuple(r or (CORE_ROLE if core[i] else CONTRIBUTOR_ROLE)
+                  for i, r in enumerate(roster.roles))
+    return Roster(roster.ids, roster.names, roles, roster.K, dict(roster.pay))
+
+
+def csv_components(text: str, source: str) -> list[str]:
+    """The component ids a roster CSV's header names (its ``k.<id>`` columns, in order).
+
+    Raises:
+        InputError: The file is empty, or names no component.
+    """
+    header = next(CsvRows(text, source), None)
+    components = [h.strip()[len(KNOWLEDGE_PREFIX):] for h in header or []
+                  if h.strip().startswith(KNOWLEDGE_PREFIX)]
+    if not components:
+        raise InputError.single(source, "line 1", "no k.<component> column; expected a roster "
+                                "such as talentmoat scan --roster-out writes")
+    return components
 
 
 def _pay_cell(cell: str, col: str, line: int, problems: list[tuple[str, str]]) -> float:

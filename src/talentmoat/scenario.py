@@ -1,8 +1,9 @@
 """The scenario schema: what a scenario file may say, validated with pydantic v2.
 
-A scenario is one YAML file (read with ``yaml.safe_load``) plus, optionally, a roster CSV beside
-it. Each section maps to a part of the model in ``docs/model.md``; later sections (firm, rivals,
-behaviour, investors, strategies) extend this schema rather than replace it.
+A scenario is one YAML file (read strictly by :mod:`talentmoat.safeyaml`) plus, optionally, a
+roster CSV beside it. Each section maps to a part of the model in ``docs/model.md``; later
+sections (firm, rivals, behaviour, investors, strategies) extend this schema rather than replace
+it.
 
 Loading and error reporting live in :mod:`talentmoat.loader`; this module only declares shapes
 and the rules between fields.
@@ -14,6 +15,8 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from talentmoat.limits import MAX_QUARTERS, MAX_REPLICATIONS, MAX_SEED
 
 WEIGHT_TOLERANCE = 1e-6
 """How far the component weights may sum from 1."""
@@ -53,9 +56,13 @@ MAX_CASCADE_SAMPLES = 1_000_000
 
 
 class _Strict(BaseModel):
-    """Base for every section: unknown keys are errors, so a typo never passes silently."""
+    """Base for every section: unknown keys are errors, so a typo never passes silently.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Every number must be finite (``inf``, ``1e309`` and ``nan`` are errors). The loader validates
+    files in strict mode, so ``true`` is not a number and ``4.0`` not a count.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Component(_Strict):
@@ -184,15 +191,35 @@ class Cohort(_Strict):
 
 
 class Roster(_Strict):
-    """Who works at the lab: a CSV file (path relative to the scenario) or generated cohorts."""
+    """Who works at the lab: a CSV file (path relative to the scenario) or generated cohorts.
 
-    csv: str | None = None
+    ``roster: roster.csv`` is short for ``roster: {csv: roster.csv}``.
+
+    Attributes:
+        csv: The roster CSV.
+        cohorts: Generated cohorts instead.
+        core_per_component: With ``csv``: people whose ``role`` is empty (or who have no role
+            column) get one by rule: the ``core_per_component`` largest holders of each component
+            (``K > 0``, ties in file order) are ``core``, everyone else ``contributor``. Absent:
+            roles stay as the file gives them.
+    """
+
+    csv: str | None = Field(default=None, min_length=1)
     cohorts: list[Cohort] | None = Field(default=None, min_length=1)
+    core_per_component: int | None = Field(default=None, ge=1, le=10_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: object) -> object:
+        return {"csv": data} if isinstance(data, str) else data
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Roster:
         if (self.csv is None) == (self.cohorts is None):
             raise ValueError("give exactly one of 'csv' (a roster file) or 'cohorts'")
+        if self.core_per_component is not None and self.csv is None:
+            raise ValueError("core_per_component assigns roles to a roster csv; cohorts have "
+                             "their roles")
         return self
 
 
@@ -803,8 +830,8 @@ class Simulation(_Strict):
             on it. Default 1000 (larger chunks amortise the per-quarter cost at small N).
     """
 
-    quarters: int = Field(default=16, ge=1, le=400)
-    replications: int = Field(default=200, ge=1, le=1_000_000)
+    quarters: int = Field(default=16, ge=1, le=MAX_QUARTERS)
+    replications: int = Field(default=200, ge=1, le=MAX_REPLICATIONS)
     baseline: str = "baseline"
     chunk: int = Field(default=1000, ge=1, le=100_000)
 
@@ -832,7 +859,7 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
-    seed: int = Field(ge=0, lt=2**63)
+    seed: int = Field(ge=0, le=MAX_SEED)
     currency: str = "USD"
     blueprint: Blueprint
     roster: Roster
@@ -845,6 +872,28 @@ class Scenario(_Strict):
     investors: Investors = Investors()
     strategies: dict[str, list[str]] = Field(default_factory=lambda: {"baseline": []})
     simulation: Simulation = Simulation()
+
+    def role_references(self) -> list[tuple[str, str]]:
+        """Every role the scenario names outside the roster, as ``(field, role)`` pairs.
+
+        The loader checks them against the roster's roles (a name no person has does nothing,
+        so it is refused rather than ignored).
+        """
+        refs = [(f"pay.{role}", role) for role in self.pay if role != "default"]
+        if self.firm is not None:
+            refs += [(f"firm.visibility.{role}", role) for role in self.firm.visibility
+                     if role != "default"]
+            if self.firm.compute is not None:
+                refs += [(f"firm.compute.teams[{n}].role", t.role)
+                         for n, t in enumerate(self.firm.compute.teams)]
+        for name in ("synthetic_equity", "compute", "retention_grant"):
+            policy = getattr(self.policies, name)
+            if policy is not None:
+                refs += [(f"policies.{name}.roles[{n}]", r) for n, r in enumerate(policy.roles)]
+        if self.policies.compute is not None:
+            refs += [(f"policies.compute.seniority_weights.{role}", role)
+                     for role in self.policies.compute.seniority_weights]
+        return refs
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -902,6 +951,9 @@ class Scenario(_Strict):
                 raise ValueError(f"rivals[{n}]: unknown component(s) {', '.join(unknown)}")
             if any(v < 0 for v in rival.rebuild_focus.values()):
                 raise ValueError(f"rivals[{n}].rebuild_focus: shares must be ≥ 0")
+            if rival.rebuild_focus and not any(v > 0 for v in rival.rebuild_focus.values()):
+                raise ValueError(f"rivals[{n}].rebuild_focus: all shares are 0; give at least one "
+                                 "positive share, or leave it out to follow the weights")
         self.investors.check_nodes(names)
         for name, policies in self.strategies.items():
             unknown = sorted(set(policies) - set(STRATEGY_POLICIES))

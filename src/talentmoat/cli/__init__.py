@@ -4,6 +4,7 @@ Importing a command module registers its commands on the shared Typer app.
 """
 
 from talentmoat.cli import economics as _economics  # noqa: F401  (registers commands)
+from talentmoat.cli import init as _init  # noqa: F401  (registers commands)
 from talentmoat.cli import investors as _investors  # noqa: F401  (registers commands)
 from talentmoat.cli import knowledge as _knowledge  # noqa: F401  (registers commands)
 from talentmoat.cli import report as _report  # noqa: F401  (registers commands)
@@ -13,8 +14,10 @@ from talentmoat.cli.app import app
 
 
 def main() -> None:
-    """Entry point of the ``talentmoat`` console script."""
-    app()
+    """Run the command line (the console script is :func:`talentmoat.__main__.main`)."""
+    from talentmoat.__main__ import main as run
+
+    run()
 
 
 __all__ = ["app", "main"]

@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from talentmoat.calibration import COLUMNS, fit_events, read_events_csv
-from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.cli.app import app, console, finite, guarded, np, print_json
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
 from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
-from talentmoat.lab_economics import (
-    POLICY_NAMES,
-    Assessment,
-    LabCompute,
-    active_policies,
-    assess,
-    lab_compute,
-    require_firm,
-)
-from talentmoat.loader import Lab, load_scenario, read_text_file
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands that use them
+    from talentmoat.lab_economics import Assessment, LabCompute
+    from talentmoat.loader import Lab
+
+MAX_MULTIPLE = 1000.0
+"""Largest offer multiple ``--multiple`` takes (the scenario schema's bound)."""
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="Scenario file (YAML) or bundled name, e.g. lean-lab.")
 ]
 WithOpt = Annotated[
     list[str] | None,
-    typer.Option("--with", help=f"Switch a policy on ({', '.join(POLICY_NAMES)}); repeatable."),
+    typer.Option("--with", help="Switch a policy on (liquidity, synthetic_equity, compute); "
+                 "repeatable."),
 ]
 WithoutOpt = Annotated[
     list[str] | None,
@@ -40,6 +35,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object ins
 
 
 def _policies(lab: Lab, on: list[str] | None, off: list[str] | None) -> tuple[str, ...]:
+    from talentmoat.lab_economics import POLICY_NAMES, active_policies
+
     for name in [*(on or []), *(off or [])]:
         if name not in POLICY_NAMES:
             raise InputError.single(
@@ -141,7 +138,8 @@ def value(
     without: WithoutOpt = None,
     multiple: Annotated[
         float | None,
-        typer.Option(min=0.01, help="Every rival offers exactly this multiple of cash + equity."),
+        typer.Option(min=0.01, max=MAX_MULTIPLE, callback=finite("--multiple"),
+                     help="Every rival offers exactly this multiple of cash + equity."),
     ] = None,
     person: Annotated[
         list[str] | None, typer.Option(help="Show these people (by id) instead of role means.")
@@ -151,6 +149,9 @@ def value(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Risk-adjusted package per person (stay value), rivals' offers, P(accept) and the gap."""
+    from talentmoat.lab_economics import assess, require_firm
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     people = People(lab, output_key(anonymize, anonymize_key))
     require_firm(lab)
@@ -261,6 +262,9 @@ def compute(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Cluster allocation per team and person, blue-sky hours and access index vs rivals."""
+    from talentmoat.lab_economics import lab_compute
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     people = People(lab, output_key(anonymize, anonymize_key))
     policies = _policies(lab, with_, without)
@@ -298,10 +302,13 @@ def compute(
 @app.command()
 @guarded
 def calibrate(
-    events: Annotated[Path, typer.Argument(help="Offer/decision log (CSV); see docs/model.md.")],
+    events: Annotated[str, typer.Argument(help="Offer/decision log (CSV); see docs/model.md.")],
     json: JsonOpt = False,
 ) -> None:
     """Fit the move-decision coefficients by maximum likelihood from an offer/decision log."""
+    from talentmoat.calibration import fit_events, read_events_csv
+    from talentmoat.loader import read_text_file
+
     source = str(events)
     fit = fit_events(read_events_csv(read_text_file(events, source), source), source)
     if json:
@@ -338,4 +345,4 @@ def calibrate(
     console.print(fit.snippet(), highlight=False, markup=False)
 
 
-__all__ = ["COLUMNS", "calibrate", "compute", "value"]
+__all__ = ["calibrate", "compute", "value"]

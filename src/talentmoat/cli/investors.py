@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rich.table import Table
 
-from talentmoat.cli.app import app, console, err_console, guarded, print_json
+from talentmoat.cli.app import app, console, err_console, guarded, np, print_json
 from talentmoat.cli.knowledge import JsonOpt, ScenarioArg
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, input_fields, output_key
 from talentmoat.cli.safe import safe
-from talentmoat.investors import (
-    Syndicate,
-    assess_syndicate,
-    cooperation_sustainable,
-    formal_agreement_warning,
-    key_offers_per_year,
-)
-from talentmoat.lab_economics import require_firm
-from talentmoat.loader import Lab, load_scenario
-from talentmoat.sim.setup import initial_lead
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands that use them
+    from talentmoat.investors import Syndicate
+    from talentmoat.loader import Lab
 
 
 def warn_antitrust(lab: Lab) -> None:
     """Print the formal-agreement warning on stderr when the scenario declares one."""
+    from talentmoat.investors import formal_agreement_warning
+
     text = formal_agreement_warning(lab.scenario.investors.formal_agreement)
     if text:
         err_console.print(f"[bold yellow]warning[/] {safe(text)}", highlight=False)
@@ -41,6 +36,15 @@ def investors_payload(lab: Lab, key: bytes | None) -> dict[str, Any]:
         lab: The lab.
         key: The pseudonym key under ``--anonymize`` (no path or digest of the inputs), or None.
     """
+    from talentmoat.investors import (
+        assess_syndicate,
+        cooperation_sustainable,
+        formal_agreement_warning,
+        key_offers_per_year,
+    )
+    from talentmoat.lab_economics import require_firm
+    from talentmoat.sim.setup import initial_lead
+
     s = lab.scenario
     require_firm(lab)
     K, tacit = lab.roster.K, s.blueprint.tacit
@@ -177,6 +181,8 @@ def investors(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Each investor's payoff from facilitating hires, its decision, and where its map leaks."""
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     key = output_key(anonymize, anonymize_key)
     warn_antitrust(lab)

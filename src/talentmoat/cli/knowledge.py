@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from talentmoat import __version__
-from talentmoat.cli.app import app, console, guarded, print_json
+from talentmoat.cli.app import app, console, guarded, np, print_json
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
 from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
-from talentmoat.knowledge import (
-    KnowledgeSummary,
-    Plan,
-    plan_compartments,
-    plan_effect,
-    summarize,
-)
-from talentmoat.loader import Lab, load_scenario
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands that use them
+    from talentmoat.knowledge import KnowledgeSummary, Plan
+    from talentmoat.loader import Lab
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="Scenario file (YAML) or bundled name, e.g. lean-lab.")
@@ -33,6 +28,8 @@ PLAN_K = 5
 
 
 def _provenance(lab: Lab, key: bytes | None) -> dict[str, Any]:
+    from talentmoat import __version__
+
     return {
         "scenario": lab.scenario.name,
         **input_fields(lab, key),
@@ -43,6 +40,8 @@ def _provenance(lab: Lab, key: bytes | None) -> dict[str, Any]:
 
 def knowledge_summary(lab: Lab, k: int) -> KnowledgeSummary:
     """The knowledge report of a scenario's roster."""
+    from talentmoat.knowledge import summarize
+
     bp, ks = lab.scenario.blueprint, lab.scenario.knowledge
     return summarize(
         lab.roster.K, bp.weights, bp.replication_costs, bp.tacit,
@@ -153,10 +152,22 @@ def _budget_note(ks: list[int], budget_s: float) -> str:
 
 @app.command()
 @guarded
-def validate(scenario: ScenarioArg) -> None:
+def validate(
+    scenario: ScenarioArg,
+    show: Annotated[bool, typer.Option(
+        "--show", help="Print the resolved scenario (extends merged, defaults filled) as YAML.")]
+        = False,
+) -> None:
     """Check a scenario file and its roster; print 'ok' and a one-line summary."""
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     s = lab.scenario
+    if show:  # YAML quotes and escapes any control character in a string
+        from talentmoat.safeyaml import dump_yaml
+
+        sys.stdout.write(dump_yaml(s.model_dump(mode="json")))
+        return
     roles = sorted(set(lab.roster.roles) - {""})
     console.print(
         f"ok {safe(lab.source)}: '{safe(s.name)}', {lab.roster.size} people"
@@ -177,6 +188,8 @@ def knowledge(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Who holds the blueprint: key people, truck factor and poach-k exposure."""
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     people = People(lab, output_key(anonymize, anonymize_key))
     summary = knowledge_summary(lab, k)
@@ -191,6 +204,8 @@ def _make_plan(
     org_holds: str | None,
 ) -> tuple[Plan, dict[str, Any]]:
     """Run the planner with the scenario's defaults overridden by command-line options."""
+    from talentmoat.knowledge import plan_compartments
+
     s = lab.scenario
     defaults = s.knowledge.plan
     comps = s.blueprint.ids
@@ -221,6 +236,8 @@ def _make_plan(
 
 def plan_payload(lab: Lab, plan: Plan, params: dict[str, Any], people: People) -> dict:
     """The JSON object of ``talentmoat plan``."""
+    from talentmoat.knowledge import plan_effect
+
     s = lab.scenario
     bp, h = s.blueprint, s.knowledge.hold_threshold
     comps = bp.ids
@@ -344,6 +361,8 @@ def plan(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Plan who keeps deep access to which component, and show the exposure it saves."""
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     people = People(lab, output_key(anonymize, anonymize_key))
     result, params = _make_plan(lab, max_components, redundancy, residual, org_holds)

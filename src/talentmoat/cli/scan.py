@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from talentmoat import __version__
 from talentmoat.anonymize import resolve_key
 from talentmoat.cli.app import app, console, guarded, print_json
 from talentmoat.cli.privacy import ANONYMIZED_SOURCE, AnonKeyOpt, AnonOpt
 from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
 from talentmoat.gitmine.identity import DEFAULT_BOT_PATTERN
-from talentmoat.gitmine.scan import (
-    ScanOptions,
-    ScanResult,
-    analyse,
-    collect_history,
-    person_labels,
-    roster_csv,
-    to_json,
-    validate_options,
-)
-from talentmoat.gitmine.source import (
-    log_file_commits,
-    open_repository,
-    read_file_list,
-    repository_commits,
-    repository_files,
-)
-from talentmoat.gitmine.stages import load_stage_rules
+
+if TYPE_CHECKING:  # the heavy modules load inside the command
+    from talentmoat.gitmine.scan import ScanResult
 
 
 class ScanMode(StrEnum):
@@ -51,21 +32,6 @@ class Weight(StrEnum):
 
     files = "files"
     lines = "lines"
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError.single(path, "", "the folder does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".csv", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _print_table(result: ScanResult, labels: list[str], source: str) -> None:
@@ -132,6 +98,26 @@ def scan(
         "(repeatable), e.g. to step around missing blobs.")] = None,
 ) -> None:
     """Degree of authorship, truck factor per stage and a roster, from git history."""
+    from talentmoat import __version__
+    from talentmoat.gitmine.scan import (
+        ScanOptions,
+        analyse,
+        collect_history,
+        person_labels,
+        roster_csv,
+        to_json,
+        validate_options,
+    )
+    from talentmoat.gitmine.source import (
+        log_file_commits,
+        open_repository,
+        read_file_list,
+        repository_commits,
+        repository_files,
+    )
+    from talentmoat.gitmine.stages import load_stage_rules
+    from talentmoat.inputfiles import output_file, write_text_atomically
+
     started = time.perf_counter()
     options = ScanOptions(mode=mode.value, decay_days=decay_days, window_days=window_days,
                           bot_pattern=bot_pattern, weight_by_lines=weight is Weight.lines,
@@ -140,7 +126,9 @@ def scan(
     if (path is None) == (log is None):
         raise InputError.single("arguments", "", "give either a repository PATH or --log FILE "
                                 "(with --files FILE), not both or neither")
-    rules = load_stage_rules(stages) if stages else None
+    if roster_out is not None:
+        output_file(roster_out, "the roster CSV")
+    rules = load_stage_rules(stages) if stages is not None else None
     if log is not None:
         if exclude_path:
             raise InputError.single("arguments", "--exclude-path", "only goes with a repository "
@@ -164,9 +152,9 @@ def scan(
     key = resolve_key(anonymize_key) if anonymize or roster_out else None  # roster ids are keyed
     history = collect_history(commits, options, source)
     result = analyse(history, head_files, rules, options)
-    if roster_out:
+    if roster_out is not None:
         assert key is not None
-        _write_atomically(roster_out, roster_csv(result, key, anonymize))
+        write_text_atomically(roster_out, roster_csv(result, key, anonymize))
     shown_key = key if anonymize else None
     shown_source = ANONYMIZED_SOURCE if anonymize else source
     if json_out:

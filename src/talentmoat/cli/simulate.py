@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,21 +24,22 @@ from talentmoat.cli.knowledge import (
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
 from talentmoat.cli.reporting import REPORT, report_html
 from talentmoat.cli.safe import safe
-from talentmoat.loader import Lab, load_scenario
-from talentmoat.sim import SimulationResult, simulate
-from talentmoat.sim.results import compare as compare_strategies
-from talentmoat.sim.results import summarize_strategy
-from talentmoat.sim.store import write_results
+from talentmoat.limits import MAX_QUARTERS, MAX_REPLICATIONS, MAX_SEED
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands that use them
+    from talentmoat.loader import Lab
+    from talentmoat.sim import SimulationResult
 
 StrategyOpt = Annotated[
     list[str] | None,
     typer.Option("--strategy", "-s", help="Strategy to run (repeat; default: all). The "
                  "baseline is always included."),
 ]
-RepsOpt = Annotated[int | None, typer.Option("--reps", min=1, help="Replications R.")]
-QuartersOpt = Annotated[int | None, typer.Option("--quarters", min=1, max=400,
+RepsOpt = Annotated[int | None, typer.Option("--reps", min=1, max=MAX_REPLICATIONS,
+                                             help="Replications R.")]
+QuartersOpt = Annotated[int | None, typer.Option("--quarters", min=1, max=MAX_QUARTERS,
                                                  help="Horizon T in quarters.")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Root seed.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=MAX_SEED, help="Root seed.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Results directory.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=64,
                                          help="Worker processes for chunks.")]
@@ -64,6 +65,8 @@ def _progress(enabled: bool):
 
 def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int | None,
          seed: int | None, workers: int, show_progress: bool) -> SimulationResult:
+    from talentmoat.sim import simulate
+
     warn_antitrust(lab)
     with _progress(show_progress) as update:
         return simulate(lab, strategies, replications=reps, quarters=quarters, seed=seed,
@@ -76,6 +79,9 @@ def _payload(lab: Lab, result: SimulationResult, out: Path | None,
 
     Under ``key`` its provenance names no path and no plain digest of the inputs.
     """
+    from talentmoat.sim.results import compare as compare_strategies
+    from talentmoat.sim.results import summarize_strategy
+
     provenance = {name: v for name, v in result.provenance.items()
                   if name not in ("source", "scenario_sha256")}
     return {
@@ -102,6 +108,8 @@ def save_run(lab: Lab, result: SimulationResult, target: Path, key: bytes | None
     Returns:
         The summary payload written as ``summary.json``.
     """
+    from talentmoat.sim.store import write_results
+
     payload = _payload(lab, result, target, key)
     extra = {REPORT: report_html(lab, payload, key)} if report else None
     write_results(target, result, payload, extra)
@@ -169,6 +177,8 @@ def print_comparison(payload: dict[str, Any]) -> None:
 def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | None,
                          quarters: int | None, seed: int | None, out: Path | None, workers: int,
                          json: bool, ranked: bool, key: bytes | None) -> None:
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     target = _target(lab, out)
     result = _run(lab, strategy, reps, quarters, seed, workers, not json)
@@ -236,6 +246,8 @@ def run(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """The main job: the knowledge report, then every strategy against the baseline."""
+    from talentmoat.loader import load_scenario
+
     lab = load_scenario(scenario)
     target = _target(lab, out)
     people = People(lab, output_key(anonymize, anonymize_key))

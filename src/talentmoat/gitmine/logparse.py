@@ -24,6 +24,10 @@ _HEX = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _PERSON = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
 _RAW_STATUS = re.compile(r"^[AMDTUXB]$|^[RC][0-9]{0,3}$")
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+EARLIEST_TIME = 0
+"""Earliest author time accepted: 1970-01-01 (seconds since the Unix epoch)."""
+LATEST_TIME = 4_102_444_800
+"""Latest author time accepted: 2100-01-01; later (or earlier) dates are broken, not history."""
 MAX_ERRORS = 20
 """At most this many problems are listed for one log file."""
 
@@ -151,6 +155,10 @@ def _parse_header(line: str, line_no: int, problems: _Problems) -> Commit | None
         time = int(time_text)
     except ValueError:
         problems.add(line_no, f"author time '{time_text[:50]}' is not an integer (seconds)")
+        return None
+    if not EARLIEST_TIME <= time < LATEST_TIME:
+        problems.add(line_no, f"author time {time_text[:50]} is outside 1970-01-01 to 2100-01-01; "
+                     "expected seconds since the Unix epoch")
         return None
     coauthors = parse_people(parts[4]) if len(parts) == 5 and parts[4] else ()
     return Commit(sha, time, name, email, coauthors)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from talentmoat.errors import InputError
 from talentmoat.gitmine.logparse import Commit, parse_log, unquote_path
+from talentmoat.inputfiles import BOM, input_file
 
 LOG_FORMAT = "@@commit %H%x09%at%x09%aN%x09%aE"
 COAUTHOR_FIELD = "%x09%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"
@@ -69,6 +70,9 @@ def open_repository(path: str) -> Path:
     Raises:
         InputError: Not a directory, not a repository, bare, shallow, or no commits yet.
     """
+    if not path.strip():
+        raise InputError.single("(empty path)", "", "the path is empty; expected a git "
+                                "repository")
     where = Path(path)
     if not where.is_dir():
         raise InputError.single(path, "", "no such directory; expected a git repository")
@@ -193,10 +197,8 @@ def log_file_commits(path: str) -> Iterator[Commit]:
     Raises:
         InputError: Missing file, corrupt or truncated gzip, or malformed content.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise InputError.single(path, "", "no such file; expected a history exported with the "
-                                "git log command in data/gitlogs/README.md")
+    file = input_file(path, "a history exported with the git log command in "
+                      "data/gitlogs/README.md", max_bytes=None)
     with file.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     opener = gzip.open if gzipped else open
@@ -214,11 +216,12 @@ def read_file_list(path: str) -> list[str]:
     Raises:
         InputError: Missing or empty file.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise InputError.single(path, "", "no such file; expected the output of git ls-files")
-    paths = [unquote_path(line.rstrip("\r\n"))
-             for line in file.read_text(encoding="utf-8", errors="replace").splitlines()]
+    file = input_file(path, "the output of git ls-files")
+    try:
+        text = file.read_bytes().decode("utf-8", errors="replace").removeprefix(BOM)
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot read: {exc.strerror}") from None
+    paths = [unquote_path(line.rstrip("\r\n")) for line in text.splitlines()]
     paths = [p for p in paths if p]
     if not paths:
         raise InputError.single(path, "", "the file list is empty; expected git ls-files output")

@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pathspec
-import yaml
 
 from talentmoat.errors import InputError
+from talentmoat.inputfiles import read_input_text
+from talentmoat.safeyaml import load_yaml
 
 STAGE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
@@ -98,7 +98,7 @@ def parse_stage_rules(data: object, source: str) -> StageRules:
     """Validate the parsed YAML of a stage file.
 
     Args:
-        data: What ``yaml.safe_load`` returned.
+        data: What :func:`talentmoat.safeyaml.load_yaml` returned.
         source: The file name, for messages.
 
     Returns:
@@ -136,23 +136,13 @@ def parse_stage_rules(data: object, source: str) -> StageRules:
 
 
 def load_stage_rules(path: str) -> StageRules:
-    """Read and validate a stage file (YAML, ``safe_load``; nothing in it is executed).
+    """Read and validate a stage file (strict YAML, :mod:`talentmoat.safeyaml`; nothing executed).
 
     Raises:
         InputError: Missing, too large, not YAML, or invalid rules.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise InputError.single(path, "", "no such file; expected a YAML stage file")
-    if file.stat().st_size > MAX_STAGE_FILE_BYTES:
-        raise InputError.single(path, "", "file larger than 1 MiB; expected a small YAML file")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError.single(path, where, f"not valid YAML: {exc}") from None
-    return parse_stage_rules(data, path)
+    text = read_input_text(path, "a YAML stage file", MAX_STAGE_FILE_BYTES)
+    return parse_stage_rules(load_yaml(text, path), path)
 
 
 def path_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
