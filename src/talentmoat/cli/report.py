@@ -21,8 +21,6 @@ from talentmoat.cli.reporting import (
 from talentmoat.cli.safe import safe
 from talentmoat.cli.simulate import QuartersOpt, RepsOpt, _payload, _run
 from talentmoat.errors import InputError
-from talentmoat.loader import load_scenario
-from talentmoat.sim.store import SUMMARY
 
 DEFAULT_PORT = 8765
 SERVE_ROOT = Path("talentmoat-results") / "serve"
@@ -41,6 +39,9 @@ def report(
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline): from stored results or a new run."""
+    from talentmoat.loader import load_scenario
+    from talentmoat.sim.store import SUMMARY
+
     key = output_key(anonymize, anonymize_key)
     check_report_target(output)
     folder = Path(source)
@@ -77,6 +78,8 @@ def serve(
                     ] = SERVE_ROOT,
 ) -> None:
     """The local dashboard: pick or upload a scenario, switch strategies, run, see the figures."""
+    from talentmoat.loader import load_scenario
+
     if not allow_remote and not _loopback(host):
         raise InputError.single("--host", "", f"{host} is not a loopback address; the dashboard "
                                 "has no authentication (pass --allow-remote to bind it anyway)")

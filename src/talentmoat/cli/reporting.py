@@ -18,11 +18,9 @@ from talentmoat.cli.investors import investors_payload
 from talentmoat.cli.knowledge import PLAN_K, knowledge_payload, knowledge_summary
 from talentmoat.cli.privacy import ANONYMIZED_SOURCE, People, input_fields
 from talentmoat.errors import InputError
-from talentmoat.investors import syndicate_graph
-from talentmoat.loader import Lab, load_scenario, read_text_file
-from talentmoat.sim.store import SUMMARY
 
 if TYPE_CHECKING:  # Plotly and Jinja2 load only when a report is made (CLI start-up stays light)
+    from talentmoat.loader import Lab
     from talentmoat.report.document import ReportInputs
 
 REPORT = "report.html"
@@ -46,6 +44,8 @@ def knowledge_view(lab: Lab, standalone: list[float], people: People) -> dict[st
 
 def investor_network(lab: Lab, key: bytes | None) -> dict[str, Any] | None:
     """Nodes and edges of the syndicate under the request, or None without investors."""
+    from talentmoat.investors import syndicate_graph
+
     section = lab.scenario.investors
     if not section.syndicate:
         return None
@@ -169,6 +169,9 @@ def read_results(folder: Path) -> dict[str, Any]:
     Raises:
         InputError: If the folder holds no readable talentmoat summary.
     """
+    from talentmoat.loader import read_text_file
+    from talentmoat.sim.store import SUMMARY
+
     source = str(Path(folder) / SUMMARY)
     text = read_text_file(Path(folder) / SUMMARY, source)
     try:
@@ -189,6 +192,8 @@ def scenario_of(payload: dict[str, Any]) -> tuple[Lab | None, list[str]]:
         The lab (or None) and a note saying why the scenario sections are missing (naming no
         path: the note may go into an anonymized report).
     """
+    from talentmoat.loader import load_scenario
+
     prov = payload["provenance"]
     missing = "the knowledge and investor sections are left out."
     if "scenario_sha256" not in prov:
