@@ -143,3 +143,19 @@ def test_three_commands_from_a_history_to_a_simulation(tmp_path, monkeypatch):
     summary = json.loads(Path("talentmoat-results/mylab/summary.json").read_text())
     assert set(summary["strategies"]) == set(load_scenario("lean-lab").scenario.strategies)
     assert summary["provenance"]["scenario"] == "mylab"
+
+
+def test_the_role_rule_applies_to_a_roster_file_only(tmp_path):
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: lean-lab\nname: s\nroster: {cohorts: {core: {count: 2}}, "
+                    "core_per_component: 3}\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "core_per_component assigns roles to a roster csv" \
+        in result.output
+    path.write_text("name: s\nseed: 1\nblueprint: {components: [{id: data, weight: 0.5, "
+                    "replication_cost: 1.0e6, tacit: 0.5}, {id: model, weight: 0.5, "
+                    "replication_cost: 1.0e6, tacit: 0.5}]}\n"
+                    "roster: {csv: roster.csv, core_per_component: 1}\n")
+    assert load_scenario(path).roster.roles == ("core", "core", "contributor", "contributor",
+                                                "contributor")
