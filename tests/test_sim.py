@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -102,7 +103,8 @@ def test_same_seed_same_numbers_and_chunking_does_not_matter(tmp_path):
     one = simulate(lab, replications=12, quarters=6, chunk=12)
     many = simulate(lab, replications=12, quarters=6, chunk=5)
     again = simulate(lab, replications=12, quarters=6, chunk=1)
-    pooled = simulate(lab, replications=12, quarters=6, chunk=4, workers=2)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = simulate(lab, replications=12, quarters=6, chunk=4, workers=2, executor=pool)
     for name in one.strategies:
         for field in ("b_lab", "b_rival", "departures", "value", "cost", "retained"):
             a = getattr(one.trajectories[name], field)
@@ -111,6 +113,9 @@ def test_same_seed_same_numbers_and_chunking_does_not_matter(tmp_path):
     other_seed = simulate(lab, replications=12, quarters=6, seed=99)
     assert not np.array_equal(one.trajectories["baseline"].departures,
                               other_seed.trajectories["baseline"].departures)
+    other_stream = simulate(lab, replications=12, quarters=6, stream=(3,))
+    assert not np.array_equal(one.trajectories["baseline"].departures,
+                              other_stream.trajectories["baseline"].departures)
 
 
 def test_a_replication_does_not_depend_on_how_many_run(tmp_path):

@@ -240,3 +240,29 @@ def load_scenario(ref: str | Path) -> Lab:
         roster = generate_cohorts(scenario.roster.cohorts or [], components, scenario.seed)
     check_roles(scenario, roster, first.source)
     return Lab(scenario=scenario, roster=roster, source=first.source, digest=digest.hexdigest())
+
+
+def validate_scenario(data: object, source: str) -> Scenario:
+    """Validate a scenario given as plain data (e.g. a sweep point's), as a file is validated.
+
+    Raises:
+        InputError: On schema violations (with the field path).
+    """
+    if not isinstance(data, dict):
+        raise InputError.single(source, "", "expected a mapping of sections (name, seed, ...)")
+    return _validate(data, source)
+
+
+def with_scenario(lab: Lab, scenario: Scenario, source: str, digest: str) -> Lab:
+    """The lab under another validated scenario (e.g. a sweep point's), roster re-made if needed.
+
+    The roster is kept when its section, the component ids and the seed are unchanged (a CSV
+    roster depends only on the ids), and generated again from the new cohorts otherwise.
+    """
+    old = lab.scenario
+    same = (scenario.blueprint.ids == old.blueprint.ids
+            and (scenario.roster.csv is not None
+                 or (scenario.roster == old.roster and scenario.seed == old.seed)))
+    roster = lab.roster if same else generate_cohorts(scenario.roster.cohorts or [],
+                                                      scenario.blueprint.ids, scenario.seed)
+    return Lab(scenario=scenario, roster=roster, source=source, digest=digest)

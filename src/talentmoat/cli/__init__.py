@@ -4,6 +4,7 @@ Importing a command module registers its commands on the shared Typer app.
 """
 
 from talentmoat.cli import economics as _economics  # noqa: F401  (registers commands)
+from talentmoat.cli import experiments as _experiments  # noqa: F401  (registers commands)
 from talentmoat.cli import init as _init  # noqa: F401  (registers commands)
 from talentmoat.cli import investors as _investors  # noqa: F401  (registers commands)
 from talentmoat.cli import knowledge as _knowledge  # noqa: F401  (registers commands)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -66,11 +66,13 @@ def _progress(enabled: bool):
 def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int | None,
          seed: int | None, workers: int, show_progress: bool) -> SimulationResult:
     from talentmoat.sim import simulate
+    from talentmoat.workers import process_pool
 
     warn_antitrust(lab)
-    with _progress(show_progress) as update:
+    pool = process_pool(workers) if workers > 1 else nullcontext()
+    with pool as executor, _progress(show_progress) as update:
         return simulate(lab, strategies, replications=reps, quarters=quarters, seed=seed,
-                        workers=workers, progress=update)
+                        workers=workers, executor=executor, progress=update)
 
 
 def _payload(lab: Lab, result: SimulationResult, out: Path | None,

@@ -1,8 +1,9 @@
 """The random numbers of a simulation: one stream per replication, shared by every strategy.
 
-Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(r,))`` in a fixed order, so its
-numbers depend only on the seed and ``r`` — never on how replications are split into chunks or
-spread over workers — and every strategy sees the same offers and shocks (common random numbers).
+Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(*stream, r))`` in a fixed order
+(``stream`` is empty for a single run and ``(point,)`` in a sweep), so its numbers depend only on
+the seed, the stream and ``r`` — never on how replications are split into chunks or spread over
+workers — and every strategy sees the same offers and shocks (common random numbers).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def bytes_per_replication(quarters: int, people: int, rivals: int, slots: int) -
 
 
 def draw(
-    seed: int, replications: range, quarters: int, people: int, rivals: int, slots: int
+    seed: int, replications: range, quarters: int, people: int, rivals: int, slots: int,
+    stream: tuple[int, ...] = (),
 ) -> Draws:
     """Draw the numbers of the given replications.
 
@@ -53,6 +55,7 @@ def draw(
         people: Seats ``N``.
         rivals: Rivals ``J``.
         slots: Offer slots ``S`` per rival and quarter.
+        stream: Leading spawn-key entries (a sweep's point index), empty for a single run.
     """
     shape = (len(replications), quarters)
     background = np.empty((*shape, people), dtype=np.float32)  # compared with hazards ≥ 1e-7
@@ -61,7 +64,7 @@ def draw(
     accept = np.empty((*shape, rivals, slots))
     count = np.empty((*shape, rivals))
     for k, r in enumerate(replications):  # per-replication streams: chunking cannot matter
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(r,)))
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(*stream, r)))
         background[k] = rng.random((quarters, people), dtype=np.float32)
         target[k] = rng.random((quarters, rivals, slots))
         multiple[k] = rng.standard_normal((quarters, rivals, slots))

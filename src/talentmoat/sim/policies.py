@@ -21,11 +21,12 @@ Package policies (``acts_on_package``) also change the packages, compute access 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from talentmoat.knowledge import plan_compartments
+from talentmoat.knowledge import Plan, plan_compartments
 from talentmoat.scenario import (
     CompartmentalizePolicy,
     ComputePolicy,
@@ -41,6 +42,27 @@ if TYPE_CHECKING:
     from talentmoat.sim.setup import Setup
 
 QUARTERS_PER_YEAR = 4
+
+PLAN_CACHE_SIZE = 16
+"""Compartmentalization plans kept per process: a sweep's points mostly share one plan."""
+
+_plans: dict[bytes, Plan] = {}
+
+
+def cached_plan(K: np.ndarray, w: np.ndarray, org: np.ndarray, **options: float) -> Plan:
+    """:func:`~talentmoat.knowledge.plan_compartments`, memoised on the exact inputs.
+
+    The plan is a pure function of ``K`` (N, C), the weights ``w`` (C,), the org-held mask
+    (C,) and the planner options, so points of a sweep that leave them unchanged share it.
+    """
+    key = hashlib.sha256(b"".join(np.ascontiguousarray(a).tobytes() + repr(a.shape).encode()
+                                  for a in (K, w, org))
+                         + repr(sorted(options.items())).encode()).digest()
+    if key not in _plans:
+        if len(_plans) >= PLAN_CACHE_SIZE:
+            _plans.pop(next(iter(_plans)))
+        _plans[key] = plan_compartments(K, w, org_holds=org, **options)
+    return _plans[key]
 
 
 class Policy:
@@ -113,10 +135,10 @@ class Compartmentalize(Policy):
         scenario = lab.scenario
         plan_spec = scenario.knowledge.plan
         org = np.isin(scenario.blueprint.ids, plan_spec.org_holds)
-        plan = plan_compartments(
-            setup.K, scenario.blueprint.weights, max_components=plan_spec.max_components,
+        plan = cached_plan(
+            setup.K, scenario.blueprint.weights, org, max_components=plan_spec.max_components,
             redundancy=plan_spec.redundancy, hold_threshold=scenario.knowledge.hold_threshold,
-            residual=plan_spec.residual, org_holds=org, time_limit_s=plan_spec.time_budget_s,
+            residual=plan_spec.residual, time_limit_s=plan_spec.time_budget_s,
         )
         overhead = (plan.revoked.any(axis=1) * self.spec.overhead_share
                     * assessment.pay.cash / QUARTERS_PER_YEAR)

@@ -2,14 +2,15 @@
 
 The runner builds each strategy's :class:`~talentmoat.sim.setup.Setup` once, splits the
 replications into chunks (each chunk's numbers drawn per replication, so the split never changes
-a result), runs every strategy on the same draws, and stacks the chunks. Chunks can run in
-worker processes.
+a result), runs every strategy on the same draws, and stacks the chunks. Chunks can run on any
+:class:`concurrent.futures.Executor` (a process pool, a Dask client's executor).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -21,7 +22,6 @@ from talentmoat.loader import Lab
 from talentmoat.sim.draws import bytes_per_replication, draw
 from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
 from talentmoat.sim.setup import Setup, build_setup, initial_lead
-from talentmoat.workers import process_pool
 
 MEMORY_BUDGET = 256 * 1024 * 1024
 """Chunks are shrunk so that one chunk's random numbers and engine state fit in this many
@@ -85,9 +85,9 @@ def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:
 
 
 def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarters: int,
-               ) -> list[Trajectories]:
+               stream: tuple[int, ...] = ()) -> list[Trajectories]:
     draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].rivals),
-                 slots(setups))
+                 slots(setups), stream)
     return [simulate_strategy(setup, world, draws) for setup in setups]
 
 
@@ -107,6 +107,8 @@ def simulate(
     seed: int | None = None,
     chunk: int | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
+    stream: tuple[int, ...] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Simulate strategies of a scenario on common random numbers.
@@ -119,7 +121,9 @@ def simulate(
         seed: Root seed (default: the scenario's).
         chunk: Largest replications per chunk (default: ``simulation.chunk``), shrunk to the
             memory budget and, with several workers, to one chunk per worker at least.
-        workers: Worker processes (1: in this process).
+        workers: Workers of ``executor`` (sizes the chunks; recorded in the provenance).
+        executor: Where chunks run (default: in this process).
+        stream: Leading spawn-key entries of every replication's seed (a sweep's point).
         progress: Called with (replications done, replications in all) after each chunk.
 
     Raises:
@@ -144,17 +148,16 @@ def simulate(
     chunks = [range(a, min(a + size, n_reps)) for a in range(0, n_reps, size)]
     start = time.perf_counter()
     results: list[list[Trajectories]] = []
-    if workers > 1 and len(chunks) > 1:
-        with process_pool(workers) as pool:
-            futures = [pool.submit(_run_chunk, setups, world, root, c, n_quarters)
-                       for c in chunks]
-            for k, future in enumerate(futures):
-                results.append(future.result())
-                if progress:
-                    progress(chunks[k].stop, n_reps)
+    if executor is not None and len(chunks) > 1:
+        futures = [executor.submit(_run_chunk, setups, world, root, c, n_quarters, stream)
+                   for c in chunks]
+        for k, future in enumerate(futures):
+            results.append(future.result())
+            if progress:
+                progress(chunks[k].stop, n_reps)
     else:
         for c in chunks:
-            results.append(_run_chunk(setups, world, root, c, n_quarters))
+            results.append(_run_chunk(setups, world, root, c, n_quarters, stream))
             if progress:
                 progress(c.stop, n_reps)
     trajectories = {name: _stack([part[k] for part in results])

@@ -1,0 +1,88 @@
+"""The outcomes a sweep keeps per point and strategy, read from the simulation's own summaries.
+
+Each metric names where its value sits in :func:`talentmoat.sim.results.summarize_strategy`
+(the strategy's level) and in a :func:`talentmoat.sim.results.compare` row (its paired mean
+difference from the baseline on common random numbers); a sweep never recomputes a formula, so a
+renamed result key is a one-line change here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One kept outcome.
+
+    Attributes:
+        name: Column name in the store (the difference is ``d_<name>``).
+        level: Key path into a strategy summary, or None if the summary has no level.
+        difference: Key path into a comparison row, or None if there is no paired difference.
+        higher_is_better: Whether more is better (robustness and PRIM questions use it).
+        unit: Unit of the value.
+    """
+
+    name: str
+    level: tuple[str, ...] | None
+    difference: tuple[str, ...] | None
+    higher_is_better: bool
+    unit: str
+
+
+METRICS: dict[str, Metric] = {m.name: m for m in (
+    Metric("value_mean", ("totals", "value_mean_over_horizon"), ("delta_value_mean", "mean"),
+           True, "USD"),
+    Metric("value_end", ("totals", "value_end"), ("delta_value_end", "mean"), True, "USD"),
+    Metric("lead_end", ("totals", "lead_end"), None, True, "share"),
+    Metric("lead_mean", None, ("delta_lead_mean", "mean"), True, "share"),
+    Metric("p_parity", ("time_to_parity", "reached_share"), ("delta_p_parity",), False,
+           "probability"),
+    Metric("departures", None, ("delta_departures", "mean"), False, "people"),
+    Metric("departures_to_rivals", None, ("delta_departures_to_rivals", "mean"), False,
+           "people"),
+    Metric("departures_background", ("totals", "departures_background"), None, False,
+           "people"),
+    Metric("policy_cost", ("totals", "policy_cost"), ("policy_cost", "mean"), False, "USD"),
+    Metric("tender_cash", ("totals", "tender_cash"), None, False, "USD"),
+)}
+"""Every metric a sweep can keep, by name."""
+
+ROBUSTNESS_METRIC = "value_mean"
+"""The default benefit whose paired difference robustness and PRIM look at."""
+
+
+def _at(tree: dict[str, Any], keys: tuple[str, ...]) -> float:
+    value: Any = tree
+    for key in keys:
+        value = value[key]
+    return float(value)
+
+
+def columns(names: list[str]) -> list[str]:
+    """Store columns of the given metrics: each level, then each difference, in list order."""
+    out = [n for n in names if METRICS[n].level is not None]
+    return out + [f"d_{n}" for n in names if METRICS[n].difference is not None]
+
+
+def row(names: list[str], summary: dict[str, Any], comparison: dict[str, Any] | None,
+        ) -> dict[str, float]:
+    """One strategy's values for the store's metric columns.
+
+    Args:
+        names: Metric names.
+        summary: The strategy's :func:`~talentmoat.sim.results.summarize_strategy` output.
+        comparison: Its :func:`~talentmoat.sim.results.compare` row; None for the baseline,
+            whose differences are 0.
+    """
+    out = {}
+    for name in names:
+        m = METRICS[name]
+        if m.level is not None:
+            out[name] = _at(summary, m.level)
+    for name in names:
+        m = METRICS[name]
+        if m.difference is not None:
+            out[f"d_{name}"] = 0.0 if comparison is None else _at(comparison, m.difference)
+    return out

@@ -1,0 +1,298 @@
+"""The sweep store: one DuckDB file holding a sweep's spec, design, results and manifest.
+
+Tables:
+
+- ``sweep``: the spec's name, source, text and digest, the version, when it was created.
+- ``design``: ``point`` and one column per uncertainty (its value at the point).
+- ``metrics``: per point and strategy, each metric's level and its paired difference from the
+  baseline (``d_<metric>``; 0 for the baseline itself).
+- ``failures``: points whose scenario was invalid, with the message.
+- ``tasks``: the manifest — per task its run, points, status (``submitted``, ``done``, ``lost``),
+  rows, seconds, engine seconds, worker and version.
+- ``provenance``: key/value facts (base scenario and digest, versions of the libraries, ...).
+
+Workers never open the file: each writes its task as a Parquet part (``<store>.parts/``) and the
+driver — the only writer — reads a part, its rows and its manifest entry in one transaction, then
+deletes it. Reading a part skips points already stored, so a part that arrives twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from talentmoat import __version__
+from talentmoat.errors import InputError
+from talentmoat.experiments import metrics
+from talentmoat.experiments.spec import Sweep
+from talentmoat.experiments.tasks import PART_SUFFIX, Task
+
+TABLES = ("sweep", "design", "metrics", "failures", "tasks", "provenance")
+"""Every table of a store (each can be exported to Parquet)."""
+
+
+def parts_dir(path: Path) -> Path:
+    """Directory where workers drop their parts for the store at ``path``."""
+    return path.with_name(path.name + ".parts")
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            pid = re.search(r"PID (\d+)", text)
+            who = f"another process (PID {pid.group(1)})" if pid else "another process"
+            raise InputError.single(str(path), "", f"the store is in use by {who}; wait for it "
+                                    "to finish, or choose another --store") from None
+        raise InputError.single(str(path), "", f"cannot open the store: {text}") from None
+    except duckdb.Error as exc:
+        raise InputError.single(str(path), "", f"not a DuckDB store: {exc}") from None
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store:
+    """An open sweep store (one connection; the driver's is the only writer).
+
+    Args:
+        path: The DuckDB file.
+        read_only: Open for reading (``analyze``).
+
+    Raises:
+        InputError: If the file is locked by another process, or is not a sweep store.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise InputError.single(str(path), "", "no such store")
+        self.con = _connect(self.path, read_only)
+        self.read_only = read_only
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        """Tables present in the file."""
+        return [r[0] for r in self.con.sql("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_schema = 'main'").fetchall()]
+
+    def is_sweep(self) -> bool:
+        """Whether the file holds a sweep store."""
+        return set(TABLES) <= set(self.tables())
+
+    def require_sweep(self) -> None:
+        """Raise InputError unless the file is a sweep store."""
+        if not self.is_sweep():
+            raise InputError.single(str(self.path), "", "not a talentmoat sweep store (no "
+                                    "sweep/design/metrics tables)")
+
+    def info(self) -> dict[str, Any]:
+        """The ``sweep`` row as a mapping."""
+        rel = self.con.sql("SELECT * FROM sweep")
+        return dict(zip(rel.columns, rel.fetchall()[0], strict=True))
+
+    def provenance(self) -> dict[str, Any]:
+        """The provenance facts, decoded from JSON."""
+        return {k: json.loads(v) for k, v in self.con.sql(
+            "SELECT key, value FROM provenance ORDER BY key").fetchall()}
+
+    def frame(self, table: str) -> Any:
+        """A whole table as a pandas DataFrame, in a fixed order."""
+        order = {"design": "point", "metrics": "point, strategy", "failures": "point",
+                 "tasks": "run, task"}.get(table)
+        sql = f"SELECT * FROM {_quote(table)}" + (f" ORDER BY {order}" if order else "")
+        return self.con.sql(sql).df()
+
+    def done_points(self) -> set[int]:
+        """Points with results (ok or failed)."""
+        rows = self.con.sql("SELECT DISTINCT point FROM metrics UNION "
+                            "SELECT point FROM failures").fetchall()
+        return {int(r[0]) for r in rows}
+
+    def counts(self) -> tuple[int, int]:
+        """(points with metrics, failed points)."""
+        ok = self.con.sql("SELECT count(DISTINCT point) FROM metrics").fetchall()[0][0]
+        bad = self.con.sql("SELECT count(*) FROM failures").fetchall()[0][0]
+        return int(ok), int(bad)
+
+    def export(self, table: str, out: Path) -> Path:
+        """Write one table to a Parquet file.
+
+        Raises:
+            InputError: For an unknown table.
+        """
+        if table not in TABLES:
+            raise InputError.single(table, "", f"unknown table; the store has {', '.join(TABLES)}")
+        order = {"design": "point", "metrics": "point, strategy", "failures": "point",
+                 "tasks": "run, task"}.get(table)
+        sql = f"SELECT * FROM {_quote(table)}" + (f" ORDER BY {order}" if order else "")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.con.sql(sql).to_parquet(str(out))
+        return out
+
+    # --- writing (the driver only) -----------------------------------------------------------
+
+    def create(self, sweep: Sweep, values: np.ndarray, provenance: dict[str, Any]) -> None:
+        """Create the tables of a new sweep and write its spec, design and provenance."""
+        cols = metrics.columns(list(sweep.metrics))
+        c = self.con
+        c.execute("BEGIN")
+        c.execute("CREATE TABLE sweep (name VARCHAR, source VARCHAR, digest VARCHAR, "
+                  "spec VARCHAR, version VARCHAR, created TIMESTAMP)")
+        c.execute("INSERT INTO sweep VALUES (?, ?, ?, ?, ?, ?)",
+                  [sweep.spec.name, sweep.source, sweep.digest, sweep.text, __version__,
+                   dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+        names = sweep.names
+        c.execute("CREATE TABLE design (point BIGINT PRIMARY KEY, "
+                  + ", ".join(f"{_quote(n)} DOUBLE" for n in names) + ")")
+        table = pa.table({"point": np.arange(len(values), dtype=np.int64),
+                          **{n: values[:, k] for k, n in enumerate(names)}})
+        c.register("_design", table)
+        c.execute("INSERT INTO design SELECT * FROM _design")
+        c.unregister("_design")
+        c.execute("CREATE TABLE metrics (point BIGINT, strategy VARCHAR, "
+                  + ", ".join(f"{_quote(n)} DOUBLE" for n in cols) + ")")
+        c.execute("CREATE TABLE failures (point BIGINT, error VARCHAR)")
+        c.execute("CREATE TABLE tasks (task VARCHAR PRIMARY KEY, run INTEGER, points INTEGER, "
+                  "status VARCHAR, rows BIGINT, seconds DOUBLE, engine_seconds DOUBLE, "
+                  "worker VARCHAR, version VARCHAR)")
+        c.execute("CREATE TABLE provenance (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        c.executemany("INSERT INTO provenance VALUES (?, ?)",
+                      [[k, json.dumps(v)] for k, v in provenance.items()])
+        c.execute("COMMIT")
+
+    def next_run(self) -> int:
+        """Number of the next run on this store (1 for the first).
+
+        Tasks an earlier run left unfinished are marked ``lost``; their points run again.
+        """
+        self.con.execute("UPDATE tasks SET status = 'lost' WHERE status = 'submitted'")
+        last = self.con.sql("SELECT max(run) FROM tasks").fetchall()[0][0]
+        return 1 if last is None else int(last) + 1
+
+    def submitted(self, tasks: list[Task], run: int) -> None:
+        """Record tasks as submitted."""
+        self.con.executemany(
+            "INSERT INTO tasks VALUES (?, ?, ?, 'submitted', NULL, NULL, NULL, NULL, NULL)",
+            [[t.id, run, len(t.points)] for t in tasks])
+
+    def ingest(self, part: Path) -> int:
+        """Read one finished part into the store, then delete it.
+
+        Rows and manifest entry go in one transaction; points already stored are skipped.
+
+        Returns:
+            The points it added.
+        """
+        raw = pq.read_schema(part).metadata or {}
+        meta = {k.decode(): v.decode() for k, v in raw.items()}
+        path = str(part)
+        c = self.con
+        c.execute("BEGIN")
+        before = c.sql("SELECT count(*) FROM (SELECT DISTINCT point FROM metrics UNION ALL "
+                       "SELECT point FROM failures)").fetchall()[0][0]
+        cols = ", ".join(_quote(n) for n in metrics.columns(self._metric_names()))
+        c.execute(f"INSERT INTO metrics SELECT point, strategy, {cols} FROM read_parquet(?) p "
+                  "WHERE error IS NULL AND NOT EXISTS (SELECT 1 FROM metrics m WHERE "
+                  "m.point = p.point) ORDER BY point, strategy", [path])
+        c.execute("INSERT INTO failures SELECT point, error FROM read_parquet(?) p WHERE error "
+                  "IS NOT NULL AND NOT EXISTS (SELECT 1 FROM failures f WHERE "
+                  "f.point = p.point) ORDER BY point", [path])
+        rows = c.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchall()[0][0]
+        c.execute("INSERT OR REPLACE INTO tasks VALUES (?, COALESCE((SELECT run FROM tasks "
+                  "WHERE task = ?), 0), (SELECT count(DISTINCT point) FROM read_parquet(?)), "
+                  "'done', ?, ?, ?, ?, ?)",
+                  [meta.get("task", part.stem), meta.get("task", part.stem), path, rows,
+                   float(meta.get("seconds", "nan")), float(meta.get("engine_seconds", "nan")),
+                   meta.get("worker"), meta.get("version")])
+        after = c.sql("SELECT count(*) FROM (SELECT DISTINCT point FROM metrics UNION ALL "
+                      "SELECT point FROM failures)").fetchall()[0][0]
+        c.execute("COMMIT")
+        part.unlink()
+        return int(after - before)
+
+    def recover(self) -> int:
+        """Read the parts an interrupted run left, and drop half-written temporary files.
+
+        Returns:
+            The points added.
+        """
+        parts = parts_dir(self.path)
+        if not parts.is_dir():
+            return 0
+        for tmp in parts.glob(".*.tmp"):
+            tmp.unlink()
+        return sum(self.ingest(p) for p in sorted(parts.glob(f"*{PART_SUFFIX}")))
+
+    def _metric_names(self) -> list[str]:
+        cols = [r[0] for r in self.con.sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'metrics' "
+            "ORDER BY ordinal_position").fetchall()][2:]
+        return [n for n in metrics.METRICS
+                if n in cols or f"d_{n}" in cols]
+
+
+def open_for(path: Path, sweep: Sweep, values: np.ndarray, provenance: dict[str, Any],
+             *, new: bool) -> Store:
+    """Open (or create) the store of a sweep, for writing.
+
+    A store of the same sweep (same digest) is resumed; one of another sweep is refused
+    unless ``new``, which replaces it. A file that is not a sweep store is never replaced.
+
+    Raises:
+        InputError: If the store is locked, holds another sweep (without ``new``), or the
+            file is something else.
+    """
+    path = Path(path)
+    if path.exists():
+        store = Store(path)
+        if not store.tables():  # created, then interrupted before its first commit
+            store.close()
+            path.unlink()
+            return open_for(path, sweep, values, provenance, new=new)
+        if not store.is_sweep():
+            store.close()
+            raise InputError.single(str(path), "", "exists and is not a talentmoat sweep "
+                                    "store; choose another --store")
+        info = store.info()
+        digest = info["digest"]
+        if digest == sweep.digest:
+            return store
+        store.close()
+        if not new:
+            raise InputError.single(str(path), "", f"holds another sweep ('{info['name']}'"
+                                    f", digest {digest[:12]}); pass --new to replace it, or "
+                                    "choose another --store")
+        path.unlink()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+    shutil.rmtree(parts_dir(path), ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path)
+    store.create(sweep, values, provenance)
+    return store
+

@@ -1,0 +1,1 @@
+"""Sweep specs shipped with talentmoat (``talentmoat sweep <name>``)."""
