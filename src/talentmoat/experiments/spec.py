@@ -322,7 +322,7 @@ def _check_bounds(spec: SweepSpec, base: dict[str, Any], targets: tuple[Target, 
                     if hit is not None:
                         raise InputError.single(
                             source, f"uncertainties[{u.name}]",
-                            f"value {value:g} puts '{render(hit)}' at {get(data, hit)!r}, "
+                            f"value {value:g} puts '{render(hit)}' at {get(data, hit):g}, "
                             f"outside the field's range: "
                             f"{err['msg'].removeprefix('Value error, ')}") from None
 

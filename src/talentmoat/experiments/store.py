@@ -195,6 +195,8 @@ class Store:
 
     def submitted(self, tasks: list[Task], run: int) -> None:
         """Record tasks as submitted."""
+        if not tasks:
+            return
         self.con.executemany(
             "INSERT INTO tasks VALUES (?, ?, ?, 'submitted', NULL, NULL, NULL, NULL, NULL)",
             [[t.id, run, len(t.points)] for t in tasks])
@@ -214,8 +216,8 @@ class Store:
         c.execute("BEGIN")
         before = c.sql("SELECT count(*) FROM (SELECT DISTINCT point FROM metrics UNION ALL "
                        "SELECT point FROM failures)").fetchall()[0][0]
-        cols = ", ".join(_quote(n) for n in metrics.columns(self._metric_names()))
-        c.execute(f"INSERT INTO metrics SELECT point, strategy, {cols} FROM read_parquet(?) p "
+        cols = ", ".join(_quote(n) for n in self._metric_columns())
+        c.execute(f"INSERT INTO metrics ({cols}) SELECT {cols} FROM read_parquet(?) p "
                   "WHERE error IS NULL AND NOT EXISTS (SELECT 1 FROM metrics m WHERE "
                   "m.point = p.point) ORDER BY point, strategy", [path])
         c.execute("INSERT INTO failures SELECT point, error FROM read_parquet(?) p WHERE error "
@@ -247,12 +249,10 @@ class Store:
             tmp.unlink()
         return sum(self.ingest(p) for p in sorted(parts.glob(f"*{PART_SUFFIX}")))
 
-    def _metric_names(self) -> list[str]:
-        cols = [r[0] for r in self.con.sql(
+    def _metric_columns(self) -> list[str]:
+        return [r[0] for r in self.con.sql(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'metrics' "
-            "ORDER BY ordinal_position").fetchall()][2:]
-        return [n for n in metrics.METRICS
-                if n in cols or f"d_{n}" in cols]
+            "ORDER BY ordinal_position").fetchall()]
 
 
 def open_for(path: Path, sweep: Sweep, values: np.ndarray, provenance: dict[str, Any],
