@@ -12,7 +12,7 @@ from talentmoat.experiments.design import to_values, unit_design
 from talentmoat.experiments.paths import PathError, get, resolve
 from talentmoat.experiments.prim import prim
 from talentmoat.experiments.robustness import robustness
-from talentmoat.experiments.spec import Design, Uncertainty
+from talentmoat.experiments.spec import Design, Target, Uncertainty, write_values
 
 DATA = {
     "firm": {"valuation": 1e10, "visibility": {"core": 2.0}},
@@ -31,6 +31,19 @@ def test_paths_address_items_by_name_id_role_key_and_wildcard():
     assert resolve(DATA, "firm.visibility.core") == [("firm", "visibility", "core")]
     tacit = resolve(DATA, "blueprint.components[*].tacit")
     assert [get(DATA, loc) for loc in tacit] == [0.5, 0.7]
+
+
+def test_writing_values_scales_factors_rounds_counts_and_leaves_the_base_alone():
+    import copy
+    before = copy.deepcopy(DATA)
+    tacit = Target(tuple(resolve(DATA, "blueprint.components[*].tacit")), True, (0.5, 0.7),
+                   (False, False))
+    count = Target(tuple(resolve(DATA, "roster.cohorts[core].count")), False, (4.0,), (True,))
+    out = write_values(DATA, (tacit, count), [1.2, 6.6])
+    assert [c["tacit"] for c in out["blueprint"]["components"]] == [0.6, 0.84]
+    assert out["roster"]["cohorts"][0]["count"] == 7
+    assert DATA == before
+    assert out["rivals"] is DATA["rivals"]  # untouched parts are shared, not copied
 
 
 @pytest.mark.parametrize(("path", "needle"), [

@@ -60,6 +60,9 @@ POLICY_NAMES = ("liquidity", "synthetic_equity", "compute")
 QUADRATURE_NODES = 40
 """Gauss–Hermite nodes for expectations over a lognormal offer multiple."""
 
+_GAUSS_HERMITE = hermegauss(QUADRATURE_NODES)
+"""Probabilists' Gauss–Hermite nodes and weights, computed once (they never change)."""
+
 FULL_USAGE = 1.0
 """Team usages are shares of the whole cluster's usage, so ``R_H = 1``."""
 
@@ -287,7 +290,7 @@ def _multiples(dist: OfferMultiple) -> tuple[np.ndarray, np.ndarray, float, floa
     """Quadrature nodes and weights of a multiple's distribution, its median and mean."""
     if isinstance(dist, ConstantMultiple):
         return np.array([dist.value]), np.array([1.0]), dist.value, dist.value
-    z, w = hermegauss(QUADRATURE_NODES)
+    z, w = _GAUSS_HERMITE
     nodes = dist.median * np.exp(dist.sigma * z)
     return nodes, w / w.sum(), dist.median, dist.median * np.exp(dist.sigma**2 / 2)
 

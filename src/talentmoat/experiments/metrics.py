@@ -1,9 +1,9 @@
 """The outcomes a sweep keeps per point and strategy, read from the simulation's own summaries.
 
-Each metric names where its value sits in :func:`talentmoat.sim.results.summarize_strategy`
-(the strategy's level) and in a :func:`talentmoat.sim.results.compare` row (its paired mean
-difference from the baseline on common random numbers); a sweep never recomputes a formula, so a
-renamed result key is a one-line change here.
+Each metric names where its value sits in :func:`talentmoat.sim.results.outcome_totals` (a
+strategy's totals: its level) and in a :func:`talentmoat.sim.results.compare` row (its paired
+mean difference from the baseline on common random numbers); a sweep never recomputes a formula,
+so a renamed result key is a one-line change here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class Metric:
 
     Attributes:
         name: Column name in the store (the difference is ``d_<name>``).
-        level: Key path into a strategy summary, or None if the summary has no level.
+        level: Key path into a strategy's totals, or None if they have no level.
         difference: Key path into a comparison row, or None if there is no paired difference.
         higher_is_better: Whether more is better (robustness and PRIM questions use it).
         unit: Unit of the value.
@@ -72,7 +72,7 @@ def row(names: list[str], summary: dict[str, Any], comparison: dict[str, Any] | 
 
     Args:
         names: Metric names.
-        summary: The strategy's :func:`~talentmoat.sim.results.summarize_strategy` output.
+        summary: The strategy's :func:`~talentmoat.sim.results.outcome_totals`.
         comparison: Its :func:`~talentmoat.sim.results.compare` row; None for the baseline,
             whose differences are 0.
     """

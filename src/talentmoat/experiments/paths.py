@@ -102,13 +102,6 @@ def get(data: Any, loc: Location) -> Any:
     return data
 
 
-def put(data: Any, loc: Location, value: Any) -> None:
-    """Set the value at a resolved location (in place)."""
-    for key in loc[:-1]:
-        data = data[key]
-    data[loc[-1]] = value
-
-
 def render(loc: Location) -> str:
     """A location as text, list indices in brackets: ``rivals[0].friction``."""
     out = ""

@@ -12,7 +12,6 @@ sets the value; a ``factor`` multiplies the base value of each of its paths), va
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from talentmoat import __version__
 from talentmoat.errors import InputError
 from talentmoat.experiments.metrics import METRICS
-from talentmoat.experiments.paths import Location, PathError, get, put, render, resolve
+from talentmoat.experiments.paths import Location, PathError, get, render, resolve
 from talentmoat.loader import Lab, load_scenario, read_text_file, validate_scenario
 from talentmoat.scenario import Scenario
 
@@ -291,13 +290,26 @@ def _targets(spec: SweepSpec, data: dict[str, Any], source: str) -> tuple[Target
 
 def write_values(data: dict[str, Any], targets: tuple[Target, ...],
                  values: list[float] | tuple[float, ...]) -> dict[str, Any]:
-    """A copy of the scenario data with one value per target written in."""
-    out = copy.deepcopy(data)
+    """The scenario data with one value per target written in; ``data`` is left as it was.
+
+    Only the containers on the way to a written field are copied (the rest is shared), so a
+    point costs a few small copies, not a copy of the whole scenario.
+    """
+    out = dict(data)
+    copied = {id(out)}
     for target, value in zip(targets, values, strict=True):
         for loc, base, whole in zip(target.locations, target.base, target.integer,
                                     strict=True):
+            node: Any = out
+            for key in loc[:-1]:
+                child = node[key]
+                if id(child) not in copied:
+                    child = dict(child) if isinstance(child, dict) else list(child)
+                    copied.add(id(child))
+                    node[key] = child
+                node = child
             x = base * value if target.scale else value
-            put(out, loc, round(x) if whole else float(x))
+            node[loc[-1]] = round(x) if whole else float(x)
     return out
 
 

@@ -27,7 +27,7 @@ from talentmoat.experiments import metrics
 from talentmoat.experiments.spec import Sweep, scenario_at
 from talentmoat.loader import with_scenario
 from talentmoat.sim import simulate
-from talentmoat.sim.results import compare, summarize_strategy
+from talentmoat.sim.results import compare, outcome_totals
 
 PART_SUFFIX = ".parquet"
 
@@ -90,7 +90,7 @@ def _point_rows(sweep: Sweep, point: int, values: tuple[float, ...],
     names = list(sweep.metrics)
     paired = {row["strategy"]: row for row in compare(result)}
     rows = [{"point": point, "strategy": name, "error": None,
-             **metrics.row(names, summarize_strategy(result, name), paired.get(name))}
+             **metrics.row(names, outcome_totals(result, name), paired.get(name))}
             for name in result.strategies]
     return rows, float(result.provenance["wall_time_s"])  # type: ignore[arg-type]
 

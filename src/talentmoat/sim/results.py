@@ -41,38 +41,13 @@ def _band(x: np.ndarray) -> dict[str, list[float]]:
             **{f"p{q}": p[k].tolist() for k, q in enumerate(PERCENTILES)}}
 
 
-def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
-    """Summary of one strategy: bands by quarter, retention, parity, totals."""
+def outcome_totals(result: SimulationResult, name: str) -> dict[str, Any]:
+    """One strategy's time to parity and totals over the horizon (no bands by quarter)."""
     tr = result.trajectories[name]
-    reps = tr.b_lab.shape[0]
     gap = lead(tr)
     par = parity_quarter(tr)
-    reached_by = [(lead(tr)[:, : t + 1] <= 0).any(axis=1).mean() for t in range(gap.shape[1])]
-    per_rival = {
-        rival: [(tr.b_rival[:, : t + 1, j] >= tr.b_lab[:, : t + 1]).any(axis=1).mean()
-                for t in range(gap.shape[1])]
-        for j, rival in enumerate(result.rivals)
-    }
-    headcount = tr.headcount.sum(axis=-1)
-    by_role = tr.headcount.mean(axis=0) / np.maximum(result.initial_headcount, 1)
     departures = tr.departures.sum(axis=1).mean(axis=0)
     return {
-        "policies": result.provenance["strategies"][name],  # type: ignore[index]
-        "by_quarter": {
-            "b_lab": _band(tr.b_lab),
-            "b_strongest_rival": _band(tr.b_rival.max(axis=-1)) if result.rivals else None,
-            "lead": _band(gap),
-            "value": _band(tr.value),
-            "headcount": _band(headcount),
-            "cumulative_departures": _band(tr.departures.sum(axis=-1).cumsum(axis=1)),
-            "cumulative_cost": _band(tr.cost.cumsum(axis=1)),
-        },
-        "retention_curve": tr.retained.mean(axis=0).tolist(),
-        "headcount_share_by_role": {role: by_role[:, k].tolist()
-                                    for k, role in enumerate(result.roles)},
-        "headcount_by_role": {role: _band(tr.headcount[..., k])
-                              for k, role in enumerate(result.roles)},
-        "p_parity_by_quarter": {"any": reached_by, **per_rival},
         "time_to_parity": {
             "reached_share": float((par > 0).mean()),
             "median_quarter_if_reached": float(np.median(par[par > 0])) if (par > 0).any()
@@ -90,6 +65,40 @@ def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
             "value_mean_over_horizon": float(tr.value.mean()),
             "lead_end": float(gap[:, -1].mean()),
         },
+    }
+
+
+def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
+    """Summary of one strategy: bands by quarter, retention, parity, totals."""
+    tr = result.trajectories[name]
+    reps = tr.b_lab.shape[0]
+    gap = lead(tr)
+    reached_by = [(lead(tr)[:, : t + 1] <= 0).any(axis=1).mean() for t in range(gap.shape[1])]
+    per_rival = {
+        rival: [(tr.b_rival[:, : t + 1, j] >= tr.b_lab[:, : t + 1]).any(axis=1).mean()
+                for t in range(gap.shape[1])]
+        for j, rival in enumerate(result.rivals)
+    }
+    headcount = tr.headcount.sum(axis=-1)
+    by_role = tr.headcount.mean(axis=0) / np.maximum(result.initial_headcount, 1)
+    return {
+        "policies": result.provenance["strategies"][name],  # type: ignore[index]
+        "by_quarter": {
+            "b_lab": _band(tr.b_lab),
+            "b_strongest_rival": _band(tr.b_rival.max(axis=-1)) if result.rivals else None,
+            "lead": _band(gap),
+            "value": _band(tr.value),
+            "headcount": _band(headcount),
+            "cumulative_departures": _band(tr.departures.sum(axis=-1).cumsum(axis=1)),
+            "cumulative_cost": _band(tr.cost.cumsum(axis=1)),
+        },
+        "retention_curve": tr.retained.mean(axis=0).tolist(),
+        "headcount_share_by_role": {role: by_role[:, k].tolist()
+                                    for k, role in enumerate(result.roles)},
+        "headcount_by_role": {role: _band(tr.headcount[..., k])
+                              for k, role in enumerate(result.roles)},
+        "p_parity_by_quarter": {"any": reached_by, **per_rival},
+        **outcome_totals(result, name),
         "replications": reps,
     }
 
