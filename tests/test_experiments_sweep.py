@@ -277,8 +277,10 @@ def test_kill_9_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path):
         with Store(killed, read_only=True) as st:
             done = len(st.done_points())
         assert 0 < done < 24
+    # a part written but not yet read into the store is read on resume, not run again
+    waiting = len(list((tmp_path / "killed.duckdb.parts").glob("*.parquet")))
     resumed = run_sweep(load_spec(path), killed)
-    assert resumed.done == 24 and resumed.ran == 24 - done
+    assert resumed.done == 24 and resumed.ran == 24 - done - waiting
     whole = tmp_path / "whole.duckdb"
     run_sweep(load_spec(path), whole)
     a, b = tables(killed), tables(whole)
@@ -288,3 +290,35 @@ def test_kill_9_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path):
         tasks = st.frame("tasks")
     assert set(tasks["status"]) <= {"done", "lost"}
     assert tasks.loc[tasks["status"] == "done", "points"].sum() == 24
+
+
+DASK_DRIVER = """\
+import sys
+from pathlib import Path
+from talentmoat.experiments.executor import dask_executor, run_sweep
+from talentmoat.experiments.spec import load_spec
+if __name__ == "__main__":
+    with dask_executor(workers=2) as (executor, n):
+        run_sweep(load_spec(sys.argv[1]), Path(sys.argv[2]), executor=executor, workers=n,
+                  points_per_task=1, progress=lambda done, total: print(done, flush=True))
+"""
+
+
+def test_kill_9_of_the_driver_leaves_no_dask_worker_alive(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    path = write(tmp_path, SMALL, REPS=60, POINTS=40)
+    driver = tmp_path / "driver.py"
+    driver.write_text(DASK_DRIVER)
+    proc = subprocess.Popen([sys.executable, str(driver), str(path), str(tmp_path / "s.duckdb")],
+                            stdout=subprocess.PIPE, text=True)
+    start = int(proc.stdout.readline())
+    while int(proc.stdout.readline()) < start + 2:  # workers are up and running tasks
+        pass
+    family = psutil.Process(proc.pid).children(recursive=True)
+    assert len(family) >= 2  # the two worker processes (and helpers)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for p in alive:
+        p.kill()
+    assert not alive, [p.cmdline() for p in alive]
