@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -166,6 +167,11 @@ def test_sobol_known_answer_departures_depend_on_attrition_not_valuation(tmp_pat
     assert att["S1"] == pytest.approx(1.0, abs=0.15)
     assert att["ST"] == pytest.approx(1.0, abs=0.05)
     assert att["S1_conf"] < 0.2 and att["ST_conf"] < 0.2
+    shown = CliRunner().invoke(app, ["analyze", str(store), "--metric",
+                                     "departures_background"])
+    assert shown.exit_code == 0, shown.output
+    assert "Sobol indices of departures_background for baseline (256 complete blocks" in (
+        shown.output)
 
 
 def test_sobol_indices_of_a_linear_function_match_the_closed_form():
@@ -226,6 +232,12 @@ def test_a_rerun_adds_nothing_another_spec_needs_new_and_a_locked_store_is_clear
         holder.wait()
     out = runner.invoke(app, ["analyze", str(store), "--json", "--export", str(tmp_path / "x")])
     assert out.exit_code == 0, out.output
+    payload = json.loads(out.output)
+    assert payload["completed_points"] == 6
+    assert set(payload["robustness"]["strategies"]) == {"baseline", "tenders"}
+    shown = runner.invoke(app, ["analyze", str(store), "--metric", "p_parity"])
+    assert shown.exit_code == 0, shown.output
+    assert "Robustness over 6 points" in shown.output
     metrics = pd.read_parquet(tmp_path / "x" / "metrics.parquet")
     pd.testing.assert_frame_equal(metrics, tables(store)["metrics"], check_exact=True)
 
@@ -322,3 +334,14 @@ def test_kill_9_of_the_driver_leaves_no_dask_worker_alive(tmp_path):
     for p in alive:
         p.kill()
     assert not alive, [p.cmdline() for p in alive]
+
+
+def test_the_bundled_sweep_loads_by_name_and_checks_against_lean_lab():
+    sweep = load_spec("lean-lab-sweep")
+    assert sweep.source == "bundled:lean-lab-sweep"
+    assert sweep.strategies == ("baseline", "tenders", "compartmentalize")
+    _unit, values = points_of(sweep)
+    assert values.shape == (20 * 7, 6)  # 20 Morris trajectories of D + 1 points
+    tacit = sweep.targets[sweep.names.index("tacit_scale")]
+    assert len(tacit.locations) == 6 and tacit.scale  # every component's tacit share
+    assert set(values[:, sweep.names.index("tender_windows")]) <= {1, 2, 4}

@@ -100,6 +100,8 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 def _print_analysis(res: dict[str, Any], names: list[str]) -> None:
     unit = res["unit"]
     for strategy, entry in res["sensitivity"].items():
+        if "method" not in entry:  # a Latin hypercube or factorial design: no indices
+            continue
         if entry["method"] == "sobol":
             table = Table(title=f"Sobol indices of {entry['column']} for {strategy} "
                           f"({entry['blocks']} complete blocks, 95 % bootstrap CI)",

@@ -224,7 +224,7 @@ def run_sweep(
     store = open_for(Path(store_path), sweep, values, provenance(sweep, total), new=new)
     with store:
         store.recover()
-        parts = parts_dir(store.path)
+        parts = parts_dir(store.path.resolve())  # absolute: workers may run elsewhere
         parts.mkdir(exist_ok=True)
         done = store.done_points()
         missing = [p for p in range(total) if p not in done]
