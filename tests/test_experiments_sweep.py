@@ -206,8 +206,10 @@ def test_a_rerun_adds_nothing_another_spec_needs_new_and_a_locked_store_is_clear
     first = runner.invoke(app, ["sweep", str(path), "--store", str(store)])
     assert first.exit_code == 0, first.output
     before = tables(store)
-    again = run_sweep(load_spec(path), store)
-    assert again.ran == 0 and again.done == 6
+    again = runner.invoke(app, ["sweep", str(path), "--store", str(store), "--json"])
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.output)
+    assert summary["ran"] == 0 and summary["done"] == summary["points"] == 6
     assert_same(before, tables(store))
     other = write(tmp_path, SMALL, REPS=5, POINTS=6)
     refused = runner.invoke(app, ["sweep", str(other), "--store", str(store)])

@@ -55,6 +55,7 @@ def sweep(
     points_per_task: Annotated[int | None, typer.Option(
         "--points-per-task", min=1, help="Points per task (default: sized to take seconds); "
         "results do not depend on it.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead.")] = False,
 ) -> None:
     """Run a parameter sweep into a DuckDB store; rerun to finish an interrupted one."""
     from talentmoat.experiments.executor import Interrupted, run_sweep
@@ -67,7 +68,7 @@ def sweep(
     columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with Progress(*columns, console=err_console, transient=True, disable=json) as bar:
         task = bar.add_task("points", total=None, rate="")
         first: list[int] = []
 
@@ -87,6 +88,12 @@ def sweep(
                               "command again to finish (nothing is lost or run twice)")
             raise typer.Exit(code=130) from None
     share = 1 - result.engine_seconds / result.seconds if result.seconds > 0 else 0.0
+    if json:
+        print_json({"sweep": checked.spec.name, "store": str(result.store),
+                    "points": result.points, "done": result.done, "failed": result.failed,
+                    "ran": result.ran, "tasks": result.tasks, "task_seconds": result.seconds,
+                    "engine_seconds": result.engine_seconds, "outside_engine_share": share})
+        return
     console.print(f"{checked.spec.name}: {result.done} of {result.points} points "
                   f"({result.failed} failed); this run: {result.ran} points in {result.tasks} "
                   f"tasks, {result.seconds:.1f} s of task time, {share:.0%} outside the engine")
