@@ -22,6 +22,7 @@ from talentmoat.experiments.design import unit_design
 from talentmoat.experiments.executor import dask_executor, points_of, process_pool, run_sweep
 from talentmoat.experiments.spec import Design, Uncertainty, load_spec
 from talentmoat.experiments.store import Store
+from talentmoat.workers import call_within
 
 SCENARIO = """\
 name: sweep-test
@@ -258,6 +259,8 @@ def test_same_store_contents_whatever_the_workers_and_task_sizes(tmp_path):
             assert_same(reference, tables(store))
     with dask_executor(workers=2) as (executor, n):
         assert n == 2
+        # a worker can start a solver process of its own (large plans run in one)
+        assert executor.submit(call_within, 30.0, abs, -3).result() == 3
         run_sweep(sweep, tmp_path / "dask.duckdb", executor=executor, workers=n,
                   points_per_task=2)
     assert_same(reference, tables(tmp_path / "dask.duckdb"))

@@ -24,6 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import dask
 from dask.distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import NannyPlugin, WorkerPlugin
 
@@ -139,10 +140,12 @@ def dask_executor(workers: int | None = None, scheduler: str | None = None,
             raise InputError.single("--scheduler", scheduler, "the cluster has no workers")
     else:
         n = workers or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None,
-                               local_directory=tempfile.mkdtemp(prefix="talentmoat-dask-"),
-                               silence_logs=logging.ERROR)
+        # not daemonic: a worker may start its own (solver) process, see talentmoat.workers
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None,
+                                   local_directory=tempfile.mkdtemp(prefix="talentmoat-dask-"),
+                                   silence_logs=logging.ERROR)
         client = Client(cluster)
         client.register_plugin(_NannyDiesWithDriver(os.getpid()))
         client.register_plugin(_DieWithDriver(os.getpid()))
