@@ -10,7 +10,6 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.progress import (
     BarColumn,
@@ -176,6 +175,8 @@ def analyze_command(
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Sensitivity (Sobol or Morris), PRIM scenario discovery and robustness of a sweep."""
+    import numpy as np
+
     from talentmoat.experiments.analyze import analyze
     from talentmoat.experiments.design import design_values
     from talentmoat.experiments.metrics import ROBUSTNESS_METRIC
