@@ -159,22 +159,27 @@ def _print_analysis(res: dict[str, Any], names: list[str]) -> None:
                                                  for k, v in rob["rankings"].items()))
 
 
-@app.command(name="analyze")
-@guarded
-def analyze_command(
-    store: Annotated[Path, typer.Argument(help="A sweep's DuckDB store.")],
-    metric: Annotated[str | None, typer.Option(
-        "--metric", "-m", help="Metric to analyse (default: value_mean).")] = None,
-    strategy: Annotated[list[str] | None, typer.Option(
-        "--strategy", "-s", help="Strategy (repeat; default: all); the baseline is always "
-        "included.")] = None,
-    target: Annotated[float, typer.Option(
-        "--target", help="Satisficing target of the benefit (metric units).")] = 0.0,
-    export: Annotated[Path | None, typer.Option(
-        "--export", help="Also write every table of the store to DIR/<table>.parquet.")] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-) -> None:
-    """Sensitivity (Sobol or Morris), PRIM scenario discovery and robustness of a sweep."""
+def store_analysis(store: Path, metric: str | None = None, strategy: list[str] | None = None,
+                   target: float = 0.0, *, export: Path | None = None) -> dict[str, Any]:
+    """Read a sweep store and analyse one metric (see :func:`experiments.analyze.analyze`).
+
+    Shared by ``analyze`` and ``report``.
+
+    Args:
+        store: The sweep's DuckDB store.
+        metric: Metric to analyse (default: the robustness metric if kept, else the first).
+        strategy: Strategies to analyse (default: all); the baseline is always included.
+        target: Satisficing target of the benefit (metric units).
+        export: Also write every table to ``export/<table>.parquet``.
+
+    Returns:
+        The analysis, with ``sweep``, ``store``, ``completed_points``, ``failed_points``,
+        ``uncertainties`` (names, in design order), ``info`` (the ``sweep`` row)
+        and ``provenance`` (the stored facts).
+
+    Raises:
+        InputError: If the file is no sweep store, or the metric or a strategy is unknown.
+    """
     import numpy as np
 
     from talentmoat.experiments.analyze import analyze
@@ -187,6 +192,7 @@ def analyze_command(
         st.require_sweep()
         info, prov = st.info(), st.provenance()
         design, frame = st.frame("design"), st.frame("metrics")
+        failed = st.counts()[1]
         if export is not None:
             for table in TABLES:
                 st.export(table, export / f"{table}.parquet")
@@ -209,13 +215,37 @@ def analyze_command(
                                 "again (another SALib or SciPy version?)")
     res = analyze(design, unit, frame, names=names, strategies=chosen,
                   spec_design=spec.design, metric=name, seed=prov["seed"], target=target)
-    res |= {"sweep": info["name"], "store": str(store),
-            "completed_points": int(frame["point"].nunique())}
+    return res | {"sweep": info["name"], "store": str(store),
+                  "completed_points": int(frame["point"].nunique()), "failed_points": failed,
+                  "uncertainties": names, "info": info, "provenance": prov}
+
+
+@app.command(name="analyze")
+@guarded
+def analyze_command(
+    store: Annotated[Path, typer.Argument(help="A sweep's DuckDB store.")],
+    metric: Annotated[str | None, typer.Option(
+        "--metric", "-m", help="Metric to analyse (default: value_mean).")] = None,
+    strategy: Annotated[list[str] | None, typer.Option(
+        "--strategy", "-s", help="Strategy (repeat; default: all); the baseline is always "
+        "included.")] = None,
+    target: Annotated[float, typer.Option(
+        "--target", help="Satisficing target of the benefit (metric units).")] = 0.0,
+    export: Annotated[Path | None, typer.Option(
+        "--export", help="Also write every table of the store to DIR/<table>.parquet.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Sensitivity (Sobol or Morris), PRIM scenario discovery and robustness of a sweep."""
+    res = store_analysis(store, metric, strategy, target, export=export)
+    names = res["uncertainties"]
+    res = {k: v for k, v in res.items() if k not in ("provenance", "info", "uncertainties")}
     if json:
         print_json(res)
         return
-    console.print(f"{info['name']}: {res['completed_points']} of {res['points']} points, "
-                  f"metric {name} ({res['unit']})")
+    console.print(f"{res['sweep']}: {res['completed_points']} of {res['points']} points, "
+                  f"metric {res['metric']} ({res['unit']})")
     _print_analysis(res, names)
     if export is not None:
+        from talentmoat.experiments.store import TABLES
+
         console.print(f"Exported {', '.join(TABLES)} to {export}/")

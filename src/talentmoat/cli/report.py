@@ -22,6 +22,8 @@ from talentmoat.cli.safe import safe
 from talentmoat.cli.simulate import QuartersOpt, RepsOpt, _payload, _run
 from talentmoat.errors import InputError
 
+DUCKDB_MAGIC = (8, b"DUCK")
+"""Offset and bytes that mark a DuckDB database file (a sweep store)."""
 DEFAULT_PORT = 8765
 SERVE_ROOT = Path("talentmoat-results") / "serve"
 
@@ -30,7 +32,8 @@ SERVE_ROOT = Path("talentmoat-results") / "serve"
 @guarded
 def report(
     source: Annotated[str, typer.Argument(
-        help="A results directory (with summary.json) or a scenario (file or bundled name).")],
+        help="A results directory (with summary.json), a sweep store (.duckdb) or a scenario "
+        "(file or bundled name).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
         REPORT),
     reps: RepsOpt = None,
@@ -38,13 +41,20 @@ def report(
     anonymize: AnonOpt = False,
     anonymize_key: AnonKeyOpt = None,
 ) -> None:
-    """Write one self-contained HTML report (opens offline): from stored results or a new run."""
+    """Write one self-contained HTML report (opens offline): results, a sweep store or a run."""
     from talentmoat.loader import load_scenario
     from talentmoat.sim.store import SUMMARY
 
     key = output_key(anonymize, anonymize_key)
     check_report_target(output)
     folder = Path(source)
+    if _is_duckdb(folder):
+        from talentmoat.cli.experiments import store_analysis
+        from talentmoat.report.sweep import render_sweep_report
+
+        path = write_report(output, render_sweep_report(store_analysis(folder), key))
+        console.print(f"Report: {safe(path)} ({path.stat().st_size / 1e6:.1f} MB)")
+        return
     if folder.is_dir() and (folder / SUMMARY).exists():
         payload = read_results(folder)
         lab, notes = scenario_of(payload)
@@ -53,6 +63,15 @@ def report(
         payload = _payload(lab, _run(lab, None, reps, quarters, None, 1, True), None, key)
     path = write_report(output, report_html(lab, payload, key, notes))
     console.print(f"Report: {safe(path)} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def _is_duckdb(path: Path) -> bool:
+    """Whether ``path`` is a DuckDB file (by its header, whatever its name)."""
+    offset, magic = DUCKDB_MAGIC
+    if not path.is_file():
+        return False
+    with path.open("rb") as f:
+        return f.read(offset + len(magic))[offset:] == magic
 
 
 def _loopback(host: str) -> bool:

@@ -62,7 +62,8 @@ class ReportInputs:
     notes: list[str] = field(default_factory=list)
 
 
-def _musd(usd: float | None) -> str:
+def musd(usd: float | None) -> str:
+    """An amount in USD as ``$1.2M`` or ``$3.45B`` ("—" for None)."""
     if usd is None:
         return "—"
     if abs(usd) >= 1e9:
@@ -71,7 +72,7 @@ def _musd(usd: float | None) -> str:
 
 
 def _cost(usd: float) -> str:
-    return "at no policy cost" if usd <= 0 else f"at a policy cost of {_musd(usd)}"
+    return "at no policy cost" if usd <= 0 else f"at a policy cost of {musd(usd)}"
 
 
 def executive_summary(inputs: ReportInputs) -> list[str]:
@@ -103,12 +104,12 @@ def executive_summary(inputs: ReportInputs) -> list[str]:
         policy = ", ".join(access.policies(sim, best["strategy"])) or "no policy"
         if iv["mean"] <= 0:
             out.append(f"No strategy beats '{base}' on {what}; the least harmful is "
-                       f"'{best['strategy']}' ({_musd(iv['mean'])}).")
+                       f"'{best['strategy']}' ({musd(iv['mean'])}).")
         else:
-            ci = (f" (95 % CI {_musd(iv['low'])} to {_musd(iv['high'])})"
+            ci = (f" (95 % CI {musd(iv['low'])} to {musd(iv['high'])})"
                   if iv["low"] is not None else "")
             out.append(f"Best strategy: '{best['strategy']}' ({policy}). Against '{base}' on "
-                       f"the same draws it adds {_musd(iv['mean'])}{ci} to {what}, "
+                       f"the same draws it adds {musd(iv['mean'])}{ci} to {what}, "
                        f"{_cost(cost)}.")
             if iv["low"] is not None and iv["low"] <= 0:
                 out.append("Its 95 % interval includes zero: on these replications it cannot "
@@ -122,7 +123,7 @@ def executive_summary(inputs: ReportInputs) -> list[str]:
         if first is not best:
             gain = access.interval(first, key)
             out.append(f"Ranked first by the comparison ({access.RANKING}): "
-                       f"'{first['strategy']}', {_musd(gain['mean'])} "
+                       f"'{first['strategy']}', {musd(gain['mean'])} "
                        f"{_cost(access.cost(first)['mean'])}.")
     if inputs.knowledge is not None:
         k = inputs.knowledge
@@ -172,12 +173,13 @@ def sections(inputs: ReportInputs) -> list[Section]:
     return out
 
 
-def _figure_json(fig: go.Figure) -> str:
+def figure_json(fig: go.Figure) -> str:
     """Figure JSON safe inside a ``<script>`` element."""
     return pio.to_json(fig, validate=False).replace("</", "<\\/")
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja2 environment of the report templates (HTML autoescaped)."""
     return Environment(loader=PackageLoader("talentmoat.report", "templates"),
                        autoescape=select_autoescape(["html", "j2"]))
 
@@ -191,12 +193,12 @@ def render_report(inputs: ReportInputs) -> str:
     """The whole report as one self-contained HTML document."""
     parts = sections(inputs)
     prov = access.provenance(inputs.simulation)
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     return template.render(
         title=f"talentmoat report: {prov['scenario']}",
         summary=executive_summary(inputs),
         sections=[{"id": s.id, "title": s.title, "text": s.text,
-                   "figures": [_figure_json(f) for f in s.figures]} for s in parts],
+                   "figures": [figure_json(f) for f in s.figures]} for s in parts],
         notes=inputs.notes,
         provenance=prov,
         strategies={name: access.policies(inputs.simulation, name)

@@ -4,7 +4,8 @@ No I/O. The report and the dashboard share these builders. Inputs are the JSON p
 CLI already prints (``talentmoat knowledge --json``, ``summary.json``), a knowledge *view*
 (the matrix ``K`` with people, roles and components) and an investor *network* (nodes and
 edges), so a figure can be rebuilt from stored results. The simulation payload is read only
-through :mod:`talentmoat.report.access`.
+through :mod:`talentmoat.report.access`, a sweep's analysis only through
+:mod:`talentmoat.report.sweep_access`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from talentmoat.report import access
+from talentmoat.report import access, sweep_access
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
@@ -335,3 +336,153 @@ def investor_network(network: dict[str, Any], seed: int = 0) -> go.Figure:
     fig.update_yaxes(visible=False)
     return _layout(fig, "Investors under the non-poach request: who defects (red), who honours "
                    "(green); node size = chance a talent map reaches it", height=520)
+
+
+# -- sweeps ---------------------------------------------------------------------------------
+
+def _unit_scale(unit: str, values: list[float]) -> tuple[float, str]:
+    """Divisor and axis unit for values in ``unit``: USD in billions or millions, else as is."""
+    if unit != "USD":
+        return 1.0, unit
+    top = max((abs(v) for v in values), default=0.0)
+    return (1e9, "USD B") if top >= 1e9 else (1e6, "USD M")
+
+
+def sensitivity_bars(res: sweep_access.Analysis, strategy: str) -> go.Figure:
+    """Sobol S1 and ST with their 95 % CIs, or Morris μ* (with its CI) and σ, per uncertainty.
+
+    Args:
+        res: A sweep analysis (see :mod:`talentmoat.report.sweep_access`).
+        strategy: The strategy whose level (baseline) or paired difference is analysed.
+
+    Returns:
+        Grouped bars, one group per uncertainty, the most influential (ST, or μ*) first. Sobol
+        indices are shares of the output's variance; Morris statistics are in the metric's unit
+        per input range.
+    """
+    entry = sweep_access.sensitivity(res, strategy)
+    idx = entry["indices"]
+    unit = sweep_access.unit(res)
+    if entry["method"] == "sobol":
+        keys, rank, y_title = sweep_access.SOBOL_KEYS, "ST", "index (share of variance)"
+        scale = 1.0
+        title = (f"What drives {entry['column']} for {strategy}: Sobol indices "
+                 f"({entry['blocks']} complete blocks, 95 % CI)")
+    else:
+        keys, rank = sweep_access.MORRIS_KEYS, "mu_star"
+        scale, shown = _unit_scale(unit, [i[k] for i in idx.values() for k in keys])
+        y_title = f"{shown} per input range"
+        title = (f"What drives {entry['column']} for {strategy}: Morris screening "
+                 f"({entry['trajectories']} trajectories, μ* with 95 % CI)")
+    names = sorted(idx, key=lambda n: -(idx[n][rank] if idx[n][rank] is not None else -1.0))
+    labels = {"S1": "S1 (first order)", "ST": "ST (total)", "mu_star": "μ* (mean |effect|)",
+              "sigma": "σ (spread of effects)"}
+    fig = go.Figure()
+    for k, key in enumerate(keys):
+        values = [idx[n][key] for n in names]
+        conf = [idx[n].get(f"{key}_conf") for n in names]
+        error = ({"type": "data", "array": [c / scale if c is not None else None for c in conf]}
+                 if any(c is not None for c in conf) else None)
+        fig.add_trace(go.Bar(x=names, y=[v / scale if v is not None else None for v in values],
+                             name=labels[key], error_y=error, marker={"color": _colour(k)}))
+    fig.update_xaxes(title_text="uncertainty")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return _layout(fig, title, barmode="group")
+
+
+def prim_tradeoff(res: sweep_access.Analysis, strategy: str) -> go.Figure:
+    """PRIM's peeling trajectory, coverage against density, with the chosen box marked.
+
+    Args:
+        res: A sweep analysis whose PRIM entry for ``strategy`` has a box.
+        strategy: The strategy asked "where is it worse than the baseline?".
+
+    Returns:
+        The trajectory (one point per peel, mass in the hover), the box chosen on it and the box
+        after pasting (coverage and density, shares 0–1).
+    """
+    p = sweep_access.prim(res, strategy)
+    steps = p["trajectory"]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=[s["coverage"] for s in steps], y=[s["density"] for s in steps], mode="lines+markers",
+        name="peeling trajectory", customdata=[[k, s["mass"]] for k, s in enumerate(steps)],
+        hovertemplate="step %{customdata[0]}: coverage %{x:.2f}, density %{y:.2f}, "
+                      "mass %{customdata[1]:.2f}<extra></extra>"))
+    chosen = steps[p["chosen_step"]]
+    fig.add_trace(go.Scatter(x=[chosen["coverage"]], y=[chosen["density"]], mode="markers",
+                             name=f"chosen (step {p['chosen_step']})",
+                             marker={"symbol": "star", "size": 16, "color": _colour(3)}))
+    fig.add_trace(go.Scatter(x=[p["coverage"]], y=[p["density"]], mode="markers",
+                             name="after pasting",
+                             marker={"symbol": "diamond-open", "size": 14, "color": "#111111"}))
+    fig.update_xaxes(title_text="coverage (share of the worse points in the box)",
+                     range=[1.05, 0])
+    fig.update_yaxes(title_text="density (share of the box's points that are worse)",
+                     range=[0, 1.05])
+    return _layout(fig, f"Where {p['question']} ({p['share_true']:.0%} of points): "
+                   "PRIM trade-off")
+
+
+def prim_box_table(res: sweep_access.Analysis, strategy: str) -> go.Figure:
+    """The chosen PRIM box: per restricted uncertainty its limits and quasi-p-value.
+
+    Args:
+        res: A sweep analysis whose PRIM entry for ``strategy`` has a box.
+        strategy: The strategy asked about.
+
+    Returns:
+        A table, one row per restricted uncertainty (``from``/``to`` in the input's own unit,
+        "—" where unbounded), titled with the box's coverage, density and mass.
+    """
+    p = sweep_access.prim(res, strategy)
+    box = p["box"]
+
+    def limit(x: float | None) -> str:
+        return "—" if x is None else f"{x:.4g}"
+
+    names = list(box)
+    fig = go.Figure(go.Table(
+        header={"values": ["uncertainty", "from", "to", "quasi-p"], "align": "left"},
+        cells={"values": [names, [limit(box[n]["low"]) for n in names],
+                          [limit(box[n]["high"]) for n in names],
+                          [f"{box[n]['quasi_p']:.2g}" for n in names]], "align": "left"}))
+    return _layout(fig, f"The box for {strategy}: coverage {p['coverage']:.2f}, density "
+                   f"{p['density']:.2f}, mass {p['mass']:.2f}",
+                   height=max(200, 40 * len(names) + 140))
+
+
+def robustness_table(res: sweep_access.Analysis) -> go.Figure:
+    """Per strategy: mean, 10 % and 90 % of its benefit, regret, satisficing and its ranks.
+
+    Args:
+        res: A sweep analysis with robustness (see :func:`sweep_access.robustness`).
+
+    Returns:
+        A table, one row per strategy in run order: benefit statistics and regret in the metric's
+        unit (USD in millions or billions), satisficing as a share of points, then the strategy's
+        rank (1 = best) under each criterion.
+    """
+    rob = sweep_access.robustness(res)
+    rows = rob["strategies"]
+    names = list(rows)
+    money = [k for k, _ in sweep_access.ROBUSTNESS_COLUMNS if k != "satisficing"]
+    scale, shown = _unit_scale(sweep_access.unit(res),
+                               [rows[n][k] for n in names for k in money])
+    columns = [names]
+    header = ["strategy"]
+    for key, label in sweep_access.ROBUSTNESS_COLUMNS:
+        if key == "satisficing":
+            header.append(f"{label} (benefit ≥ {rob['target']:g})")
+            columns.append([f"{rows[n][key]:.0%}" for n in names])
+        else:
+            header.append(f"{label} ({shown})")
+            columns.append([f"{rows[n][key] / scale:,.3g}" for n in names])
+    for criterion in sweep_access.RANKING_CRITERIA:
+        order = rob["rankings"][criterion]
+        header.append(f"rank by {criterion}")
+        columns.append([order.index(n) + 1 for n in names])
+    fig = go.Figure(go.Table(header={"values": header, "align": "left"},
+                             cells={"values": columns, "align": "left", "height": 26}))
+    return _layout(fig, f"Robustness over {rob['points']} points of {rob['benefit']}",
+                   height=max(240, 30 * len(names) + 160))
