@@ -100,3 +100,79 @@ def tiny(tmp_path: Path):
         return path
 
     return write
+
+
+TINY_SWEEP = """\
+name: tiny-sweep
+scenario: lean-lab
+strategies: STRATEGIES
+replications: 3
+quarters: 3
+seed: 7
+design: {method: morris, samples: 3, levels: 4}
+uncertainties:
+  - {name: valuation, path: firm.valuation, dist: log_uniform, low: 2.5e10, high: 1.0e11}
+  - {name: attrition, path: firm.base_attrition, dist: uniform, low: 0.06, high: 0.2}
+"""
+
+
+@pytest.fixture(scope="session")
+def sweep_store(tmp_path_factory):
+    """A tiny Morris sweep of the bundled lean lab (9 points, 3 strategies), run once."""
+    from talentmoat.experiments.executor import run_sweep
+    from talentmoat.experiments.spec import load_spec
+    from talentmoat.loader import load_scenario
+
+    strategies = list(load_scenario("lean-lab").scenario.strategies)  # names from the data
+    root = tmp_path_factory.mktemp("sweep")
+    spec = root / "tiny.yaml"
+    spec.write_text(TINY_SWEEP.replace("STRATEGIES", f"[{', '.join(strategies[1:3])}]"))
+    store = root / "tiny.duckdb"
+    run_sweep(load_spec(spec), store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def sweep_analysis():
+    """A sweep analysis with known answers, from the real analysis on made-up outputs.
+
+    A Sobol design (N = 256) of two uniform inputs ``a`` and ``b`` on [0, 1]; the baseline's
+    ``value_mean`` is ``3e9 a + 1e9 b`` (S1: a 0.9, b 0.1); ``risky`` adds ``(0.7 − a)·1e9``
+    (worse than the baseline exactly where a > 0.7) and ``steady`` a constant 0.5e9. ``values``
+    holds the design, shape (P, 2), for the tests' oracles.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from talentmoat.experiments.analyze import analyze
+    from talentmoat.experiments.design import design_values
+    from talentmoat.experiments.spec import Design, Uncertainty
+
+    spec_design = Design(method="sobol", samples=256)
+    us = [Uncertainty(name=n, path="p", dist="uniform", low=0, high=1) for n in "ab"]
+    unit, values = design_values(spec_design, us, seed=3)
+    design = pd.DataFrame({"point": np.arange(len(values)), "a": values[:, 0],
+                           "b": values[:, 1]})
+    a, b = values[:, 0], values[:, 1]
+    level = 3e9 * a + 1e9 * b
+    rows = []
+    for name, d in (("baseline", np.zeros_like(a)), ("risky", (0.7 - a) * 1e9),
+                    ("steady", np.full_like(a, 0.5e9))):
+        rows.append(pd.DataFrame({"point": design["point"], "strategy": name,
+                                  "value_mean": level + d, "d_value_mean": d}))
+    metrics = pd.concat(rows, ignore_index=True)
+    res = analyze(design, unit, metrics, names=["a", "b"],
+                  strategies=["baseline", "risky", "steady"], spec_design=spec_design,
+                  metric="value_mean", seed=3)
+    prov = {"scenario": "made-up", "scenario_source": "/somewhere/lab.yaml",
+            "scenario_sha256": "1" * 64, "sweep_sha256": "2" * 64,
+            "strategies": ["baseline", "risky", "steady"], "replications": 1, "quarters": 1,
+            "seed": 3, "metrics": ["value_mean"], "design": spec_design.model_dump(),
+            "points": len(values), "uncertainties": [u.model_dump() for u in us],
+            "versions": {"python": "3"}, "seeds": "none"}
+    info = {"name": "made-up", "source": "/somewhere/spec.yaml", "digest": "2" * 64,
+            "spec": "", "version": "0"}
+    return res | {"uncertainties": ["a", "b"], "provenance": prov, "info": info,
+                  "completed_points": len(values), "failed_points": 0,
+                  "sweep": "made-up", "store": "/somewhere/s.duckdb",
+                  "values": values}

@@ -74,12 +74,15 @@ def test_report_from_file_renders_every_figure_offline(page, tmp_path):
     r = CliRunner().invoke(cli, ["report", "lean-lab", "--reps", "6", "--quarters", "3", "-o",
                                  str(target)])
     assert r.exit_code == 0, r.output
+    assert _renders_offline(page, target) == 10
+
+
+def _renders_offline(page, target: Path) -> int:
+    """Open a report from ``file://``; assert every figure drew, no error, no request."""
     requests: list[str] = []
     page.on("request", lambda req: requests.append(req.url))
     page.goto(target.as_uri())
-    figures = page.locator("div.figure")
-    count = figures.count()
-    assert count == 10
+    count = page.locator("div.figure").count()
     page.wait_for_function(f"document.querySelectorAll('div.figure svg.main-svg').length "
                            f">= {count}")
     drawn = page.evaluate("[...document.querySelectorAll('div.figure')].map(d => "
@@ -87,6 +90,25 @@ def test_report_from_file_renders_every_figure_offline(page, tmp_path):
     assert all(n > 0 for n in drawn), drawn
     assert page.errors == []
     assert requests == [target.as_uri()]  # nothing but the file itself
+    return count
+
+
+def test_sweep_reports_render_every_figure_offline(page, tmp_path, sweep_store, sweep_analysis):
+    from talentmoat.cli.reporting import write_report
+    from talentmoat.report import sweep_access as sa
+    from talentmoat.report.sweep import render_sweep_report
+
+    target = tmp_path / "sweep.html"
+    r = CliRunner().invoke(cli, ["report", str(sweep_store), "-o", str(target)])
+    assert r.exit_code == 0, r.output
+    assert _renders_offline(page, target) == target.read_text().count('class="figure-data"')
+    # the made-up analysis has a PRIM box, so the trade-off and box figures are drawn too
+    made_up = write_report(tmp_path / "made-up.html", render_sweep_report(sweep_analysis))
+    boxes = [s for s in sa.prim_strategies(sweep_analysis)
+             if sa.prim(sweep_analysis, s)["box"] is not None]
+    assert boxes
+    assert _renders_offline(page, made_up) == (
+        len(sa.sensitivity_strategies(sweep_analysis)) + 2 * len(boxes) + 1)
 
 
 def _comparison_strategies(page) -> list[str]:
