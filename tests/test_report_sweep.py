@@ -195,3 +195,55 @@ def test_report_of_a_store_never_overwrites_a_foreign_file(sweep_store, tmp_path
     r = runner.invoke(app, ["report", str(sweep_store), "-o", str(target)])
     assert r.exit_code == 2 and "is not a talentmoat report" in r.output
     assert target.read_text() == "mine"
+
+
+def test_a_sweep_whose_every_point_failed_reports_that_and_no_section(sweep_analysis):
+    import pandas as pd
+
+    from talentmoat.experiments.analyze import analyze
+
+    spec_design = Design(method="sobol", samples=4)
+    us = [Uncertainty(name=n, path="p", dist="uniform", low=0, high=1) for n in "ab"]
+    unit, values = design_values(spec_design, us, seed=1)
+    design = pd.DataFrame({"point": np.arange(len(values)), "a": values[:, 0],
+                           "b": values[:, 1]})
+    empty = pd.DataFrame({"point": pd.Series(dtype="int64"), "strategy": pd.Series(dtype=str),
+                          "value_mean": pd.Series(dtype=float),
+                          "d_value_mean": pd.Series(dtype=float)})
+    res = analyze(design, unit, empty, names=["a", "b"], strategies=["baseline", "risky"],
+                  spec_design=spec_design, metric="value_mean", seed=1)
+    assert "robustness" not in res  # no complete point: nothing to rank
+    res |= {k: sweep_analysis[k] for k in ("uncertainties", "provenance", "info")}
+    res |= {"completed_points": 0, "failed_points": len(values)}
+    summary = executive_summary(res)
+    assert summary[0].startswith(f"0 of {len(values)} points of the sweep ran ({len(values)} "
+                                 "failed)")
+    assert summary[-1] == "No point has results: there is nothing to analyse."
+    html = render_sweep_report(res)
+    assert re.findall(r'<section id="([a-z]+)">', html) == ["provenance"]
+
+
+def test_a_latin_hypercube_sweep_has_no_sensitivity_section(sweep_analysis):
+    import pandas as pd
+
+    from talentmoat.experiments.analyze import analyze
+
+    spec_design = Design(method="lhs", samples=40)
+    us = [Uncertainty(name=n, path="p", dist="uniform", low=0, high=1) for n in "ab"]
+    unit, values = design_values(spec_design, us, seed=2)
+    design = pd.DataFrame({"point": np.arange(len(values)), "a": values[:, 0],
+                           "b": values[:, 1]})
+    d = (0.7 - values[:, 0]) * 1e9
+    metrics = pd.concat([pd.DataFrame({"point": design["point"], "strategy": s,
+                                       "value_mean": 1e9 + dd, "d_value_mean": dd})
+                         for s, dd in (("baseline", 0 * d), ("risky", d))], ignore_index=True)
+    res = analyze(design, unit, metrics, names=["a", "b"], strategies=["baseline", "risky"],
+                  spec_design=spec_design, metric="value_mean", seed=2)
+    prov = sweep_analysis["provenance"] | {"design": spec_design.model_dump(),
+                                           "strategies": ["baseline", "risky"]}
+    res |= {"uncertainties": ["a", "b"], "provenance": prov, "info": sweep_analysis["info"],
+            "completed_points": len(values), "failed_points": 0}
+    html = render_sweep_report(res)
+    assert re.findall(r'<section id="([a-z]+)">', html) == ["discovery", "robustness",
+                                                            "provenance"]
+    assert "The design (lhs) gives no sensitivity indices." in executive_summary(res)

@@ -187,15 +187,16 @@ def analyze(
             np.zeros(points) if n == baseline
             else sign * outputs(metrics, points, n, cols[n]) for n in diffs])
         complete = ~np.isnan(benefit).any(axis=1)
-        r = robustness(benefit[complete], diffs, target)
-        out["robustness"] = {
-            "benefit": f"{'' if sign > 0 else '−'}d_{metric} (more is better)",
-            "target": target, "points": int(complete.sum()),
-            "strategies": {n: {"mean": float(r.mean[k]), "p10": float(r.p10[k]),
-                               "p90": float(r.p90[k]), "regret": float(r.regret[k]),
-                               "satisficing": float(r.satisficing[k])}
-                           for k, n in enumerate(r.strategies)},
-            "rankings": {k: list(v) for k, v in r.rankings.items()}}
+        if complete.any():  # no robustness without a complete point
+            r = robustness(benefit[complete], diffs, target)
+            out["robustness"] = {
+                "benefit": f"{'' if sign > 0 else '−'}d_{metric} (more is better)",
+                "target": target, "points": int(complete.sum()),
+                "strategies": {n: {"mean": float(r.mean[k]), "p10": float(r.p10[k]),
+                                   "p90": float(r.p90[k]), "regret": float(r.regret[k]),
+                                   "satisficing": float(r.satisficing[k])}
+                               for k, n in enumerate(r.strategies)},
+                "rankings": {k: list(v) for k, v in r.rankings.items()}}
     return out
 
 

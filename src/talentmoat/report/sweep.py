@@ -104,11 +104,13 @@ def executive_summary(res: sa.Analysis) -> list[str]:
     out = [f"{done} of {sa.points(res)} points of the sweep ran ({failed} failed), each "
            f"{len(prov['strategies'])} strategies on {prov['replications']} replications × "
            f"{prov['quarters']} quarters; analysed: {sa.metric(res)} ({unit})."]
+    if done == 0:
+        return [*out, "No point has results: there is nothing to analyse."]
     rob = sa.robustness(res)
     focus = sa.baseline(res)
     if rob is None:
         out.append(f"No strategy is compared with '{focus}' on {sa.metric(res)}: the metric has "
-                   "no paired difference or only the baseline ran.")
+                   "no paired difference, or only the baseline ran.")
     else:
         rows = rob["strategies"]
         focus = rob["rankings"]["regret"][0]
@@ -132,17 +134,18 @@ def executive_summary(res: sa.Analysis) -> list[str]:
             out.append("Worse than the baseline somewhere: " + "; ".join(
                 f"'{s}' at {sa.prim(res, s)['share_true']:.0%} of the points, where "
                 f"{_box_phrase(sa.prim(res, s)['box'])}" for s in others) + ".")
-    strategies = sa.sensitivity_strategies(res)
-    if strategies:
-        out.append(_drivers_sentence(res, focus if focus in strategies else strategies[0]))
-    else:
+    if prov["design"]["method"] not in ("sobol", "morris"):
         out.append(f"The design ({prov['design']['method']}) gives no sensitivity indices.")
+    elif focus in res["sensitivity"]:
+        out.append(_drivers_sentence(res, focus))
     return out
 
 
 def sections(res: sa.Analysis) -> list[Section]:
-    """The sweep's sections, each only when its data exists."""
-    out = []
+    """The sweep's sections, each only when its data exists (none without a point's results)."""
+    out: list[Section] = []
+    if sa.completed(res)[0] == 0:
+        return out
     with_indices = sa.sensitivity_strategies(res)
     if with_indices:
         method = sa.sensitivity(res, with_indices[0])["method"]

@@ -52,14 +52,17 @@ def points(res: Analysis) -> int:
 
 
 def baseline(res: Analysis) -> str:
-    """The baseline strategy's name (the first analysed)."""
-    return next(iter(res["sensitivity"])) if res["sensitivity"] else res["provenance"][
-        "strategies"][0]
+    """The baseline strategy's name (the first the sweep ran)."""
+    return res["provenance"]["strategies"][0]
 
 
 def sensitivity_strategies(res: Analysis) -> list[str]:
-    """Strategies with sensitivity indices (none for a Latin hypercube or factorial design)."""
-    return [s for s, e in res["sensitivity"].items() if "method" in e]
+    """Strategies with sensitivity indices (none for a Latin hypercube or factorial design).
+
+    A strategy whose output did not vary, or had no complete block or trajectory, is left out.
+    """
+    return [s for s, e in res["sensitivity"].items() if "method" in e and any(
+        v is not None for i in e["indices"].values() for v in i.values())]
 
 
 def sensitivity(res: Analysis, strategy: str) -> dict[str, Any]:
