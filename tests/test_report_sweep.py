@@ -127,6 +127,10 @@ def test_summary_names_the_robust_strategy_its_drivers_and_where_others_fail(swe
            f"where a ≥ {box['a']['low']:.4g}" in text
     # steady's difference is constant: no index can be estimated for it
     assert "sensitivity of d_value_mean for 'steady' cannot be estimated" in text
+    # … so the summary names the drivers of the baseline's level instead: a, then b
+    a = sweep_analysis["sensitivity"]["baseline"]["indices"]["a"]
+    assert (f"What drives value_mean under 'baseline': a (ST {a['ST']:.2f} ± {a['ST_conf']:.2f})"
+            " then b") in text
 
 
 def test_sweep_document_has_each_section_once_and_plotly_once(sweep_analysis):

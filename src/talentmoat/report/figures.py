@@ -446,7 +446,8 @@ def prim_box_table(res: sweep_access.Analysis, strategy: str) -> go.Figure:
         header={"values": ["uncertainty", "from", "to", "quasi-p"], "align": "left"},
         cells={"values": [names, [limit(box[n]["low"]) for n in names],
                           [limit(box[n]["high"]) for n in names],
-                          [f"{box[n]['quasi_p']:.2g}" for n in names]], "align": "left"}))
+                          [f"{box[n]['quasi_p']:.2g}" for n in names]], "align": "left",
+               "height": 26}))
     return _layout(fig, f"The box for {strategy}: coverage {p['coverage']:.2f}, density "
                    f"{p['density']:.2f}, mass {p['mass']:.2f}",
                    height=max(200, 40 * len(names) + 140))

@@ -136,8 +136,12 @@ def executive_summary(res: sa.Analysis) -> list[str]:
                 f"{_box_phrase(sa.prim(res, s)['box'])}" for s in others) + ".")
     if prov["design"]["method"] not in ("sobol", "morris"):
         out.append(f"The design ({prov['design']['method']}) gives no sensitivity indices.")
-    elif focus in res["sensitivity"]:
-        out.append(_drivers_sentence(res, focus))
+    else:
+        if focus in res["sensitivity"]:
+            out.append(_drivers_sentence(res, focus))
+        others = [s for s in sa.sensitivity_strategies(res) if s != focus]
+        if focus not in sa.sensitivity_strategies(res) and others:
+            out.append(_drivers_sentence(res, others[0]))
     return out
 
 
