@@ -1,4 +1,4 @@
-"""Read a sweep's analysis (``talentmoat analyze --json``) through a few small accessors.
+"""Read a sweep's analysis (what ``talentmoat analyze`` computes) through small accessors.
 
 Every sweep figure and sentence of the report reads the analysis of
 :func:`talentmoat.experiments.analyze.analyze` (plus the store's facts that
