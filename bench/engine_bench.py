@@ -28,7 +28,9 @@ Run from the repository root: ``python bench/engine_bench.py`` (needs the ``benc
 The N-seat lab is the lean-lab scenario with every cohort's count scaled by N / 150 (the roster
 is then generated from the same cohort distributions, and :func:`build_setup` computes every
 per-seat array of it, ``reach`` included, at N seats); each hiring party (the two rivals and
-the syndicate's three portfolio companies) keeps its offers a quarter.
+the syndicate's three portfolio companies) keeps its offers a quarter, and the share of leavers
+who go to the parties (``firm.attrition.to_parties``) is scaled by 150 / N so that the calibrated
+targets stay reachable (MODEL.md §E).
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ from talentmoat.loader import Lab, load_scenario
 from talentmoat.scenario import Simulation
 from talentmoat.sim import engine as engine_module
 from talentmoat.sim import runner
+from talentmoat.sim.calibrate import calibrate_alpha
 from talentmoat.sim.draws import draw
-from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
-from talentmoat.sim.setup import Setup, build_setup
+from talentmoat.sim.engine import Trajectories, simulate_strategy, slots
+from talentmoat.sim.inputs import Setup, World
+from talentmoat.sim.setup import build_setup
 
 SCENARIO = "lean-lab"
 
@@ -77,14 +81,21 @@ def scaled_lab(n: int, workdir: Path) -> Lab:
     if n != total:
         for c in cohorts:
             c["count"] = max(1, round(c["count"] * n / total))
+        # the parties keep their offers a quarter, so the attrition they can explain keeps its
+        # N = 150 size: the share of leavers who go to them shrinks by 150 / N
+        shares = data["firm"]["attrition"]["to_parties"]
+        for role in shares:
+            shares[role] *= total / n
     path = workdir / f"{SCENARIO}-{n}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return load_scenario(path)
 
 
 def inputs(lab: Lab, strategy: str) -> tuple[Setup, World]:
+    """The strategy's setup with the calibrated intercepts (MODEL.md §E), and the world."""
     world, _ = runner.make_world(lab)
-    return build_setup(lab, strategy, lab.scenario.strategies[strategy]), world
+    alpha = calibrate_alpha(lab).per_person(lab)
+    return build_setup(lab, strategy, lab.scenario.strategies[strategy], alpha), world
 
 
 # --------------------------------------------------------------------------- the engine
@@ -103,7 +114,7 @@ def run_engine(setup: Setup, world: World, reps: int, quarters: int, seed: int,
     parts, t_draw, t_engine = [], 0.0, 0.0
     for a in range(0, reps, size):
         start = time.perf_counter()
-        draws = draw(seed, range(a, min(a + size, reps)), quarters, n, len(setup.rivals),
+        draws = draw(seed, range(a, min(a + size, reps)), quarters, n, len(setup.parties),
                      slots([setup]))
         t_draw += time.perf_counter() - start
         start = time.perf_counter()
@@ -176,14 +187,15 @@ def mesa_model_class():
             self.stay = float(s.stay_value[seat])
             self.hazard = float(s.hazard[seat])
             self.visibility = float(s.visibility[seat])
-            self.reach = [float(rv.reach[seat]) for rv in s.rivals]
-            self.face = [float(rv.offer_face[seat]) for rv in s.rivals]
-            self.buyout = [float(rv.buyout[seat]) for rv in s.rivals]
-            self.rest = [float(rv.utility_rest[seat]) for rv in s.rivals]
+            self.reach = [float(rv.reach[seat]) for rv in s.parties]
+            self.face = [float(rv.offer_face[seat]) for rv in s.parties]
+            self.buyout = [float(rv.buyout[seat]) for rv in s.parties]
+            self.rest = [float(rv.utility_rest[seat]) for rv in s.parties]
             self.counter_share = float(s.counter_share[seat])
             self.counter_cap = float(s.counter_cap[seat])
             self.cost = float(s.cost_per_seat[seat])
             self.units = float(s.units_per_seat[seat])
+            self.payout = float(s.unit_payout_per_seat[seat])
             self.tender = float(s.tender_cash_per_seat[seat])
             self.update_value()
             model.join(self)
@@ -227,9 +239,11 @@ def mesa_model_class():
     class LabModel(mesa.Model):
         """The lab, its vacancies and the hiring parties; records outcomes each quarter.
 
-        The hiring parties are ``setup.rivals``: the rivals, then the syndicate's portfolio
+        The hiring parties are ``setup.parties``: the rivals, then the syndicate's portfolio
         companies, each with its own (possibly fractional) offers a quarter, ``reach`` per seat,
-        offer terms and rebuilding, exactly as the engine takes them.
+        offer terms and rebuilding, exactly as the engine takes them. Model version 2: hires
+        settle after ``absorption_quarters``, the lab advances from the tacit know-how in post,
+        every party's coverage goes stale, rivals rebuild and learn from what is published.
         """
 
         def __init__(self, setup: Setup, world: World, seed: int) -> None:
@@ -237,38 +251,44 @@ def mesa_model_class():
             self.setup, self.world = setup, world
             self.w = world.weights
             self.tacit = setup.tacit
-            self.theta = [rv.theta for rv in setup.rivals]
+            self.theta = [rv.theta for rv in setup.parties]
             self.beta_comp = setup.beta_comp
             self.eta = world.learning_rate
-            self.n_rivals = len(setup.rivals)
-            self.own = np.array([rv.initial_own for rv in setup.rivals])
-            self.rebuild = np.array([rv.rebuild_per_quarter for rv in setup.rivals])
-            self.hired_miss = np.ones_like(self.own)
+            self.n_rivals = len(setup.parties)
+            self.own = np.array([rv.initial_own for rv in setup.parties])
+            self.rebuild = np.array([rv.rebuild_per_quarter for rv in setup.parties])
+            self.hired = np.zeros_like(self.own)  # absorbed hires' coverage, stale-adjusted
+            self.pending = [np.zeros_like(self.own)
+                            for _ in range(world.absorption_quarters + 1)]
+            self.tacit0 = float(self.w @ (self.tacit * (1.0 - np.prod(1.0 - setup.K, axis=0))))
             self.vacancies: list[tuple[int, int]] = []  # (quarter due, seat)
             self.quarter = 0
-            self.seat_cost = self.units = self.tender = 0.0
+            self.seat_cost = self.units = self.payout = self.tender = 0.0
             self.n_original = 0
             self.n_seats = len(setup.stay_value)
             self.rec: dict[str, list] = {k: [] for k in
                                          ("b_lab", "b_rival", "departures", "value", "cost",
-                                          "retained")}
+                                          "retained", "advance")}
             for seat in range(self.n_seats):
                 Person(self, seat, setup.K[seat].copy(), newcomer=False)
 
         def join(self, p: Person) -> None:
             self.seat_cost += p.cost
             self.units += p.units
+            self.payout += p.payout
             self.tender += p.tender
             self.n_original += p.original
 
         def depart(self, p: Person, destination: int) -> None:
             self.seat_cost -= p.cost
             self.units -= p.units
+            self.payout -= p.payout
             self.tender -= p.tender
             self.n_original -= p.original
             self.gone[destination] += 1
-            if destination < self.n_rivals:
-                self.hired_miss[destination] *= 1.0 - self.tacit * p.K
+            if destination < self.n_rivals:  # settles after absorption_quarters
+                slot = self.pending[self.quarter % len(self.pending)]
+                slot[destination] = 1.0 - (1.0 - slot[destination]) * (1.0 - p.K)
             self.vacancies.append(
                 (self.quarter + self.world.backfill_quarters + 1, p.seat))
 
@@ -284,7 +304,7 @@ def mesa_model_class():
                        newcomer=True)
             # 2–3. offers, party by party (rivals, then portfolio companies): ⌊h⌋ offers plus
             # one with probability h − ⌊h⌋; leavers carry tacit · K to the party
-            for j, rv in enumerate(s.rivals):
+            for j, rv in enumerate(s.parties):
                 whole = math.floor(rv.offers_per_quarter)
                 count = whole + (self.random.random() < rv.offers_per_quarter - whole)
                 if count == 0:
@@ -302,23 +322,37 @@ def mesa_model_class():
                     people[i].consider(j, multiple)
             # 4–5. background attrition and learning, person by person
             self.agents.do("step")
-            # 6. rivals rebuild
+            # 6. the frontier: advance, staleness, absorption, rebuild, diffusion
+            cov = 1.0 - np.prod([1.0 - p.K for p in self.agents], axis=0)
+            ratio = float(self.w @ (self.tacit * cov)) / self.tacit0 if self.tacit0 > 0 else 1.0
+            a = min(1.0, world.a0 * ratio ** world.gamma * s.directed_ratio ** world.kappa
+                    * (1.0 + world.exploration_gain * s.blue_sky_share) * (1.0 - s.drag))
+            self.own *= 1.0 - a
+            self.hired *= 1.0 - a
+            for slot in self.pending:
+                slot *= 1.0 - a
+            due = self.pending[(t - world.absorption_quarters) % len(self.pending)]
+            self.hired = 1.0 - (1.0 - self.hired) * (1.0 - due)
+            due[:] = 0.0
             self.own = np.minimum(1.0, self.own + self.rebuild)
+            lab_cov = (1.0 - self.tacit) + self.tacit * cov
+            cov_j = 1.0 - (1.0 - self.own) * (1.0 - self.tacit * self.hired)
+            self.own = np.minimum(1.0, self.own + s.diffusion * np.maximum(0.0, lab_cov - cov_j))
             # 7. outcomes
-            miss = np.prod([1.0 - p.K for p in self.agents], axis=0)
-            b_lab = float(self.w @ ((1.0 - self.tacit) + self.tacit * (1.0 - miss)))
-            b_rival = (1.0 - (1.0 - self.own) * self.hired_miss) @ self.w
+            b_lab = float(self.w @ lab_cov)
+            b_rival = (1.0 - (1.0 - self.own) * (1.0 - self.tacit * self.hired)) @ self.w
             lead = b_lab - (b_rival.max() if self.n_rivals else 0.0)
             phi = world.financial_moat
             self.rec["b_lab"].append(b_lab)
             self.rec["b_rival"].append(b_rival)
+            self.rec["advance"].append(a)
             self.rec["departures"].append(self.gone)
             self.rec["value"].append(world.valuation * (phi + (1 - phi) * max(0.0, lead)
                                                         / world.lead0))
             self.rec["cost"].append(
-                self.counter_cost + self.seat_cost + s.fixed_cost
-                + self.units * min(1.0, max(0.0, lead / world.lead0))
-                + (self.tender if s.tender_is_lab_cost else 0.0))
+                self.counter_cost + self.seat_cost + s.fixed_cost + self.units
+                + (self.tender if s.tender_is_lab_cost else 0.0)
+                + (s.one_off_cost if t == 0 else 0.0))
             self.rec["retained"].append(self.n_original / self.n_seats)
             self.quarter += 1
 
@@ -368,7 +402,7 @@ def speed(args: argparse.Namespace, workdir: Path) -> dict:
     pq_mesa = n * args.quarters * args.mesa_reps / min(t_mesa)
     print(f"\n== 1. Speed: N = {n:,}, T = {args.quarters}, baseline strategy, "
           f"chunk {chunk_size(setup, args.quarters, args.chunk)} replications; hiring parties "
-          + ", ".join(f"{rv.name} ({rv.offers_per_quarter:g}/quarter)" for rv in setup.rivals))
+          + ", ".join(f"{rv.name} ({rv.offers_per_quarter:g}/quarter)" for rv in setup.parties))
     print(f"warm-up call before timing (R = 1, T = 2; numba cache files "
           f"{'present, so it loads them' if present else 'absent, so it compiles'}): "
           f"{warm_up:.2f} s")
@@ -398,7 +432,7 @@ def show_profile(prof: cProfile.Profile, title: str, top: int = 12) -> None:
 def profile(setup: Setup, world: World, args: argparse.Namespace) -> None:
     size = chunk_size(setup, args.quarters, args.chunk)
     n = len(setup.stay_value)
-    draws = draw(1, range(size), args.quarters, n, len(setup.rivals), slots([setup]))
+    draws = draw(1, range(size), args.quarters, n, len(setup.parties), slots([setup]))
     prof = cProfile.Profile()
     prof.enable()
     simulate_strategy(setup, world, draws)
@@ -432,7 +466,7 @@ def cross_check(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         m = run_mesa(model_cls, setup, world, args.check_mesa_reps, q, 7)
         t_m = time.perf_counter() - start
-        rivals = [rv.name for rv in setup.rivals]
+        rivals = [rv.name for rv in setup.parties]
         rows = [(f"departures to {name}, sum over T", e.departures[:, :, j].sum(axis=1),
                  m["departures"][:, :, j].sum(axis=1)) for j, name in enumerate(rivals)]
         rows.append(("background departures, sum over T", e.departures[:, :, -1].sum(axis=1),

@@ -52,7 +52,7 @@ def test_compare_prints_a_ranked_table(tmp_path):
                                  "-s", "tenders", "-s", "retention_grant",
                                  "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert "ranked by value retained per dollar" in result.stdout
+    assert "ranked by net benefit" in result.stdout
     assert "retention_grant" in result.stdout and "tenders" in result.stdout
 
 

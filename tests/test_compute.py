@@ -62,10 +62,12 @@ def test_proportional_share_sums_and_caps(capacity, rows):
 
 
 def test_token_allocation_splits_project_hours_by_bids():
-    bids = np.array([[10, 0], [5, 5], [0, 10]])
-    per_project, per_person = token_allocation(300, bids, [100, np.inf])
+    # four people, two projects: 10 + 5 tokens on project 0 (asks 100), 5 + 10 on project 1
+    per_project, per_person = token_allocation(300, [10, 5, 5, 10], [0, 0, 1, 1],
+                                               [100, np.inf])
     assert per_project.tolist() == [100, 200]
-    assert per_person == pytest.approx([100 * 10 / 15, 100 * 5 / 15 + 200 * 5 / 15, 200 * 10 / 15])
+    assert per_person == pytest.approx([100 * 10 / 15, 100 * 5 / 15, 200 * 5 / 15,
+                                        200 * 10 / 15])
     assert per_person.sum() == pytest.approx(300)
 
 

@@ -175,10 +175,19 @@ def test_tenders_raise_stay_value_and_split_formula():
     without = package_value([4e5], [2e6], [4.0], [3.0], equity=EQUITY, **common)
     with_t = package_value([4e5], [2e6], [4.0], [3.0], equity=EQUITY, tender=tender, **common)
     p = vest_probability(0.11, [4.0], 1.0, 4)[0]
-    d = float(finnerty(0.6, 0.5))
-    assert with_t.tender[0] == pytest.approx(2e6 * 0.72 * p * 0.2)
-    assert with_t.equity[0] == pytest.approx(2e6 * 0.72 * p * 0.8 * (1 - d))
+    # slices of 0.2 at 0.5, 1.0, …, 2.5 years, all filled: the whole vest sells at the price
+    assert with_t.tender[0] == pytest.approx(2e6 * 0.72 * p)
+    assert with_t.equity[0] == pytest.approx(0.0)
     assert with_t.stay_value[0] > without.stay_value[0]
+    # half-filled orders, cap 0.3, liquidity at 1.6 years: slices 0.3 at 0.5, 1.0, 1.5 years,
+    # the unsold half of each at its own DLOM, the last 0.1 at DLOM(1.6) (MODEL.md §C)
+    half = TenderTerms(2, 2, 0.3, None, 0.0, 0.5)
+    soon = EquityTerms(0.72, 0.6, 1.6, "finnerty", 0.04)
+    v = package_value([0.0], [1.0], [4.0], [3.0], equity=soon, tender=half, **common)
+    keep = [1 - float(finnerty(0.6, t)) for t in (0.5, 1.0, 1.5)]
+    by_hand = 0.72 * p * (0.9 * 0.5 + 0.3 * 0.5 * sum(keep) + 0.1 * (1 - float(finnerty(0.6, 1.6))))
+    assert v.stay_value[0] == pytest.approx(by_hand)
+    assert v.tender[0] == pytest.approx(0.72 * p * 0.9 * 0.5)
     # forfeit: 1.75 years of grant unvested at tenure 3 of a 4-year grant (cliff 1, quarterly)
     unvested = 2e6 * 4 * 0.25 * 0.72
     assert without.forfeit_stock[0] == pytest.approx(unvested * (1 - float(finnerty(0.6, 4))))

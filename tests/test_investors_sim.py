@@ -12,7 +12,13 @@ from talentmoat.loader import load_scenario
 from talentmoat.sim import build_setup, initial_lead, simulate
 from talentmoat.sim.results import compare
 
-LEAN = resources.files("talentmoat.scenarios").joinpath("lean-lab.yaml").read_text()
+BUNDLED = resources.files("talentmoat.scenarios").joinpath("lean-lab.yaml").read_text()
+LEAN = BUNDLED.replace("  valuation: 5.0e10 ", "  valuation: 5.0e7 ", 1)
+"""The mechanism tests use the lean lab at a $50M valuation. In model v2 the bundled lab's lead
+is small (0.12), so ``ΔV_lab = V_0 φ_int ΔB_i / lead_0`` prices a key person at billions and no
+investor facilitates a key hire at all (:func:`test_the_bundled_lab_is_too_valuable_to_raid`);
+at $50M the same people are worth at most ~$5M, as in version 1, and every branch of the
+investors' calculus is exercised."""
 
 
 def lean(tmp_path, name="lean.yaml", **replace):
@@ -32,7 +38,7 @@ def syndicate(lab, requested):
 
 def test_large_portfolio_stake_hungry_for_the_same_people_defects_without_reputation_cost(
         tmp_path):
-    lab = load_scenario("lean-lab")
+    lab = lean(tmp_path, "base.yaml")
     names = [v.name for v in lab.scenario.investors.syndicate]
     asked = syndicate(lab, requested=True)
     crossover, lead_fund = names.index("crossover-fund"), names.index("lead-fund")
@@ -53,7 +59,7 @@ def test_large_portfolio_stake_hungry_for_the_same_people_defects_without_reputa
 
 
 def test_request_silences_routing_but_a_leaked_map_still_reaches_the_key_people(tmp_path):
-    lab = load_scenario("lean-lab")
+    lab = lean(tmp_path, "base.yaml")
     names = [p.name for p in syndicate(lab, True).companies]
     k = names.index("agents-co")
     free, asked = syndicate(lab, False), syndicate(lab, True)
@@ -73,7 +79,7 @@ def test_every_strategy_has_the_same_hiring_parties():
     lab = load_scenario("lean-lab")
     base = build_setup(lab, "baseline", [])
     asked = build_setup(lab, "nonpoach_request", ["nonpoach_request"])
-    assert [r.name for r in base.rivals] == [r.name for r in asked.rivals] == [
+    assert [r.name for r in base.parties] == [r.name for r in asked.parties] == [
         "hyperscaler", "well-funded-startup", "portfolio:apps-co", "portfolio:agents-co",
         "portfolio:robotics-co"]
 
@@ -128,3 +134,19 @@ def test_repeated_game_enforcement_uses_the_grim_trigger_threshold(tmp_path):
                                         "deal_flow_loss_per_year: 5.0e5"})
     # L = $0.5M: 9 L = $4.5M no longer deters the lead fund's $6M gain.
     assert syndicate(lax, True).facilitated[asked.investor_of == 1].all()
+
+
+def test_the_bundled_lab_is_too_valuable_to_raid():
+    lab = load_scenario("lean-lab")
+    free = syndicate(lab, requested=False)
+    # The key people's loss to each investor's lab stake mostly exceeds its company's gain:
+    # even without the request, few offers are routed to a mapped person.
+    assert free.value_loss[free.mapped].min() > 1e8  # every key person: over $100M
+    for k, company in enumerate(free.companies):
+        stake = lab.scenario.investors.syndicate[free.investor_of[k]].stake
+        worth = company.stake * company.uplift_per_hire - stake * free.value_loss
+        np.testing.assert_array_equal(free.gain[k], worth)
+    np.testing.assert_array_equal(free.facilitated, free.gain > 0)  # no request, no deterrent
+    # only the crossover fund's hungry apps company still routes most key hires
+    assert free.facilitated[0, free.mapped].mean() > 0.5
+    assert free.facilitated[1:, free.mapped].mean() < 0.1

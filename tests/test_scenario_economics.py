@@ -35,13 +35,13 @@ def errors(**sections):
 
 def test_defaults_from_refs_section_8():
     s = scenario(firm={"valuation": 1e9})
-    assert s.firm.base_attrition == 0.11
+    assert s.firm.attrition.total == {"default": 0.11}
     assert s.firm.equity.common_to_preferred == 0.72
     assert s.firm.equity.sigma == 0.6
     assert s.firm.equity.time_to_liquidity_years == 6
     assert s.firm.equity.dlom_model == "finnerty"
     assert s.behaviour.beta_comp == 2.5 and s.behaviour.p_accept_at_parity == 0.10
-    assert s.policies.liquidity is None
+    assert s.policies.tenders is None
 
 
 def test_schema_errors_name_the_field():
@@ -49,8 +49,8 @@ def test_schema_errors_name_the_field():
     assert "firm.equity.dlom_model" in errors(firm={"valuation": 1, "equity": {"dlom_model": "x"}})
     assert "rivals[0].colour: unknown field" in errors(rivals=[{"name": "r", "colour": 1}])
     assert "each name once; repeated: r" in errors(rivals=[{"name": "r"}, {"name": "r"}])
-    assert "policies.liquidity.windows_per_year" in errors(
-        policies={"liquidity": {"windows_per_year": 0}}
+    assert "policies.tenders.windows_per_year" in errors(
+        policies={"tenders": {"windows_per_year": 0}}
     )
     assert "rivals[0].offer_multiple.median" in errors(
         rivals=[{"name": "r", "offer_multiple": {"dist": "lognormal", "median": -1, "sigma": 0}}]
@@ -96,10 +96,10 @@ def test_roster_without_economics_columns_still_loads():
 
 
 def test_policy_switches():
-    p = Policies.model_validate({"liquidity": {"enabled": False}, "compute": {}})
-    assert active_policies(p, set(), set()) == ("compute",)
-    assert active_policies(p, {"liquidity"}, set()) == ("liquidity", "compute")
-    assert active_policies(p, {"synthetic_equity"}, {"compute"}) == ("synthetic_equity",)
+    p = Policies.model_validate({"tenders": {"enabled": False}, "blue_sky": {}})
+    assert active_policies(p, set(), set()) == ("blue_sky",)
+    assert active_policies(p, {"tenders"}, set()) == ("tenders", "blue_sky")
+    assert active_policies(p, {"synthetic_equity"}, {"blue_sky"}) == ("synthetic_equity",)
 
 
 def test_unknown_roles_in_policies_are_input_errors(tmp_path):

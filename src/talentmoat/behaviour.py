@@ -1,26 +1,41 @@
-"""The move decision: background attrition and the logit acceptance of rival offers.
+"""The move decision: background attrition, the logit acceptance of offers, the α root.
 
-MODEL.md §E. The two reasons to leave are kept apart so each can be calibrated: a quarterly
-background hazard ``h0 = 1 − (1 − base_attrition)^(1/4)`` and, for each offer that arrives,
-``P(accept) = 1 / (1 + exp(−ΔU))`` with
+MODEL.md §E. This module is the one home of every formula of the decision: the engine, the
+package valuation (:mod:`talentmoat.lab_economics`), the calibration and the investors' calculus
+call these functions. The two reasons to leave are kept apart so each can be calibrated: a
+quarterly background hazard ``h0_r = 1 − (1 − total_r · (1 − to_parties_r))^(1/4)`` and, for each
+offer that arrives, ``P(accept) = 1 / (1 + exp(−ΔU))`` with
 
-``ΔU = α + β_comp·ln(offer/stay) + β_compute·ln(A_j/A_i) + β_autonomy·(a_j − a_i)
+``ΔU = α_r + β_comp·ln(offer/stay) + β_compute·ln(A_j/A_i) + β_autonomy·(a_j − a_i)
 − β_friction·friction_j``.
 
-``α = logit(p_parity)`` so that an offer at parity on every term is accepted with probability
-``p_parity`` (refs/economics.md §3.1: β_comp = 2.5 and p_parity = 0.10 give 0.386 at 2×).
-Arrays broadcast; typical shapes are (people,) or (replications, people).
+``α_r`` is solved per role (:func:`solve_alphas`) so that the baseline's expected first-year
+departures to the modelled parties equal ``N_r · total_r · to_parties_r``; the alternative
+``α = logit(p_parity)`` makes an offer at parity accepted with probability ``p_parity``
+(refs/economics.md §3.1: β_comp = 2.5 and p_parity = 0.10 give 0.386 at 2×). Arrays broadcast;
+typical shapes are (people,) or (replications, people).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 QUARTERS_PER_YEAR = 4
+
+ALPHA_BOUND = 30.0
+"""The α root is searched in [−ALPHA_BOUND, ALPHA_BOUND] (P(accept) from ~1e-13 to ~1)."""
+
+ROOT_TOLERANCE = 1e-10
+"""Absolute tolerance of each α root."""
+
+MAX_SWEEPS = 100
+"""Gauss–Seidel sweeps over the roles at most (roles interact through targeting)."""
 
 
 @dataclass(frozen=True)
@@ -28,14 +43,15 @@ class Coefficients:
     """Coefficients of the offer utility ``ΔU``.
 
     Attributes:
-        alpha: Intercept (switching cost), ``logit(p_parity)``.
+        alpha: Intercept (switching cost): one number (``logit(p_parity)``) or one per person,
+            shape (people,), when calibrated per role.
         beta_comp: Weight on ``ln(offer_value / stay_value)``.
         beta_compute: Weight on ``ln(A_j / A_i)`` (compute access ratio).
         beta_autonomy: Weight on the autonomy gap ``a_j − a_i``.
         beta_friction: Weight on the rival's friction (enters with a minus sign).
     """
 
-    alpha: float
+    alpha: float | np.ndarray
     beta_comp: float
     beta_compute: float
     beta_autonomy: float
@@ -57,6 +73,37 @@ class Coefficients:
         )
 
 
+def utility_rest(
+    coefficients: Coefficients,
+    compute_ratio: ArrayLike,
+    autonomy_gap: ArrayLike,
+    friction: ArrayLike,
+) -> np.ndarray:
+    """``ΔU`` without its pay term: ``α + β_compute·ln(A_j/A_i) + β_autonomy·gap − β_fr·fr``."""
+    c = coefficients
+    return (
+        np.asarray(c.alpha, dtype=float)
+        + c.beta_compute * np.log(np.asarray(compute_ratio, dtype=float))
+        + c.beta_autonomy * np.asarray(autonomy_gap, dtype=float)
+        - c.beta_friction * np.asarray(friction, dtype=float)
+    )
+
+
+def accept_probability(rest: ArrayLike, beta_comp: float, comp_ratio: ArrayLike) -> np.ndarray:
+    """``P(accept) = 1 / (1 + exp(−(rest + β_comp · ln(comp_ratio))))``.
+
+    Args:
+        rest: ``ΔU`` without its pay term (:func:`utility_rest`), broadcastable.
+        beta_comp: ``β_comp``.
+        comp_ratio: ``offer_value / stay_value`` (> 0), broadcastable.
+
+    Returns:
+        Probability in [0, 1], broadcast shape.
+    """
+    return expit(np.asarray(rest, dtype=float)
+                 + beta_comp * np.log(np.asarray(comp_ratio, dtype=float)))
+
+
 def offer_utility(
     coefficients: Coefficients,
     comp_ratio: ArrayLike,
@@ -76,14 +123,8 @@ def offer_utility(
     Returns:
         ``ΔU``, broadcast shape.
     """
-    c = coefficients
-    return (
-        c.alpha
-        + c.beta_comp * np.log(np.asarray(comp_ratio, dtype=float))
-        + c.beta_compute * np.log(np.asarray(compute_ratio, dtype=float))
-        + c.beta_autonomy * np.asarray(autonomy_gap, dtype=float)
-        - c.beta_friction * np.asarray(friction, dtype=float)
-    )
+    return (utility_rest(coefficients, compute_ratio, autonomy_gap, friction)
+            + coefficients.beta_comp * np.log(np.asarray(comp_ratio, dtype=float)))
 
 
 def p_accept(
@@ -105,7 +146,13 @@ def p_accept(
     Returns:
         Probability in [0, 1], broadcast shape.
     """
-    return expit(offer_utility(coefficients, comp_ratio, compute_ratio, autonomy_gap, friction))
+    return accept_probability(utility_rest(coefficients, compute_ratio, autonomy_gap, friction),
+                              coefficients.beta_comp, comp_ratio)
+
+
+def background_attrition(total: ArrayLike, to_parties: ArrayLike) -> np.ndarray:
+    """Annual attrition to parties outside the model: ``total · (1 − to_parties)``."""
+    return np.asarray(total, dtype=float) * (1.0 - np.asarray(to_parties, dtype=float))
 
 
 def quarterly_background_hazard(base_attrition: ArrayLike) -> np.ndarray:
@@ -152,3 +199,157 @@ def satisfaction_hazard(
 def annual_attrition(quarterly_leave: ArrayLike) -> np.ndarray:
     """Annual attrition implied by a constant quarterly leave probability: ``1 − (1 − q)^4``."""
     return 1.0 - (1.0 - np.asarray(quarterly_leave, dtype=float)) ** QUARTERS_PER_YEAR
+
+
+def targeting_weights(visibility: ArrayLike, reach: ArrayLike, standalone: ArrayLike,
+                      theta: float) -> np.ndarray:
+    """A party's targeting weight ``reach · visibility · B({i})^θ`` per person (MODEL.md §F).
+
+    ``B({i}) = Σ_c w[c] K[i, c]`` is the person's standalone blueprint share. The engine's
+    compiled seat update computes the same weight (a test holds them equal).
+    """
+    b = np.asarray(standalone, dtype=float)
+    return (np.asarray(visibility, dtype=float) * np.asarray(reach, dtype=float)
+            * np.where(b > 0, np.power(np.maximum(b, 0.0), theta), 0.0))
+
+
+def inclusion_probabilities(weights: np.ndarray, present: np.ndarray, offers: float) -> np.ndarray:
+    """Chance each person receives one of ``offers`` drawn without replacement ``∝ weights``.
+
+    Successive sampling (the engine's targeting) of ``n`` people has inclusion probabilities
+    close to Rosén's ``π_i = 1 − exp(−τ w_i)`` with ``τ`` solving ``Σ_k p_k π_k = n``, where
+    ``p_k`` is the chance person ``k`` is in post (a mean field). A fractional number of offers
+    ``h`` means ``⌊h⌋`` or ``⌊h⌋ + 1`` of them (the engine's Bernoulli draw), so ``π`` mixes the
+    two.
+
+    Args:
+        weights: Targeting weights, shape (N,), ≥ 0.
+        present: Chance each person is in post, shape (N,).
+        offers: Expected offers ``h`` this quarter (≥ 0).
+
+    Returns:
+        ``π``, shape (N,), in [0, 1].
+    """
+    w = np.asarray(weights, dtype=float)
+    p = np.asarray(present, dtype=float)
+    reachable = float(p[w > 0].sum())
+
+    def at(n: int) -> np.ndarray:
+        if n <= 0 or reachable <= 0:
+            return np.zeros_like(w)
+        if n >= reachable:
+            return (w > 0).astype(float)
+        scale = 1.0 / w[w > 0].min()
+
+        def excess(log_tau: float) -> float:
+            return float((p * -np.expm1(-np.exp(log_tau) * scale * w)).sum()) - n
+
+        lo, hi = -60.0, 60.0
+        tau = np.exp(brentq(excess, lo, hi, xtol=1e-13)) * scale
+        return -np.expm1(-tau * w)
+
+    whole = int(np.floor(offers))
+    frac = offers - whole
+    pi = at(whole)
+    return pi if frac == 0 else (1.0 - frac) * pi + frac * at(whole + 1)
+
+
+@dataclass(frozen=True)
+class PartyOffers:
+    """What the expectation of first-year departures needs about one hiring party.
+
+    Attributes:
+        offers_per_quarter: Expected offers a quarter ``h_j``.
+        weights: Targeting weight per person at the start, shape (N,).
+        rest: ``ΔU`` without ``α`` and the pay term, shape (N,).
+        comp_ratio: ``offer_value / stay_value`` at each quadrature node of the multiple,
+            shape (nodes, N).
+        node_weights: Quadrature weights of the multiple, shape (nodes,), sum 1.
+    """
+
+    offers_per_quarter: float
+    weights: np.ndarray
+    rest: np.ndarray
+    comp_ratio: np.ndarray
+    node_weights: np.ndarray
+
+
+def expected_departures_to_parties(
+    alpha: np.ndarray, parties: list[PartyOffers], beta_comp: float, hazard: np.ndarray,
+    quarters: int = QUARTERS_PER_YEAR,
+) -> np.ndarray:
+    """Expected departures of each person to the modelled parties over the first quarters.
+
+    A mean field of the engine's quarter: party by party, person ``i`` (in post with chance
+    ``p_i``) receives an offer with the inclusion probability of
+    :func:`inclusion_probabilities` and accepts with ``E_m[P(accept)]`` (quadrature over the
+    multiple); then background attrition ``h_i``. Newcomers are left out (a seat refilled in
+    the first year starts at ``K_new`` and draws almost no offers).
+
+    Args:
+        alpha: ``α`` per person, shape (N,).
+        parties: The hiring parties, in the engine's order.
+        beta_comp: ``β_comp``.
+        hazard: Quarterly background hazard per person, shape (N,).
+        quarters: Quarters counted (4: the first year).
+
+    Returns:
+        Expected departures to parties per person, shape (N,).
+    """
+    present = np.ones_like(hazard, dtype=float)
+    gone = np.zeros_like(present)
+    accept = [party.node_weights @ accept_probability(alpha + party.rest, beta_comp,
+                                                      party.comp_ratio)
+              for party in parties]
+    for _ in range(quarters):
+        for party, p_acc in zip(parties, accept, strict=True):
+            pi = inclusion_probabilities(party.weights, present, party.offers_per_quarter)
+            leave = present * pi * p_acc
+            gone += leave
+            present = present - leave
+        present = present * (1.0 - hazard)
+    return gone
+
+
+def solve_alphas(
+    departures: Callable[[np.ndarray], np.ndarray], targets: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Solve ``α_r`` per role so that expected departures by role equal the targets.
+
+    For each role, ``α_r ↦ departures(α)[r]`` is increasing (a higher intercept raises every
+    acceptance of that role); one bracketed root (Brent) per role, swept Gauss–Seidel until no
+    ``α`` moves (roles interact through targeting: when one role leaves, the rest draw more
+    offers). A role whose target is 0 gets ``−ALPHA_BOUND``.
+
+    Args:
+        departures: Expected departures by role for given ``α`` by role, shapes (roles,).
+        targets: Target departures by role, shape (roles,).
+
+    Returns:
+        ``(alpha, reachable, achieved)`` by role: the roots, the largest departures reachable
+        (at ``α = ALPHA_BOUND`` for that role, the others at their roots) and the departures
+        the roots give. Where ``reachable < target`` the root is ``ALPHA_BOUND`` and the
+        caller reports the role.
+    """
+    n = len(targets)
+    alpha = np.zeros(n)
+    reachable = np.zeros(n)
+    for _ in range(MAX_SWEEPS):
+        before = alpha.copy()
+        for r in range(n):
+            def gap(x: float, r: int = r) -> float:
+                trial = alpha.copy()
+                trial[r] = x
+                return float(departures(trial)[r]) - float(targets[r])
+
+            top = gap(ALPHA_BOUND)
+            reachable[r] = top + targets[r]
+            if top <= 0:
+                alpha[r] = ALPHA_BOUND
+            elif targets[r] <= 0 or gap(-ALPHA_BOUND) >= 0:
+                alpha[r] = -ALPHA_BOUND
+            else:
+                alpha[r] = brentq(gap, -ALPHA_BOUND, ALPHA_BOUND, xtol=ROOT_TOLERANCE)
+        if np.max(np.abs(alpha - before)) < 1e-9:
+            break
+    return alpha, reachable, departures(alpha)

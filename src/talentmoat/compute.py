@@ -18,7 +18,6 @@ WATERFILL_TOLERANCE = 1e-9
 """Relative slack when deciding that a project's cap binds."""
 
 
-
 def _rolled_up(parent: np.ndarray, usage: ArrayLike) -> np.ndarray:
     """Usage of every node: leaves' own, accounts' the sum of their descendants'.
 
@@ -30,6 +29,7 @@ def _rolled_up(parent: np.ndarray, usage: ArrayLike) -> np.ndarray:
         if parent[i] >= 0:
             used[parent[i]] += used[i]
     return used
+
 
 def split_capacity(capacity: float, reserve_share: float) -> tuple[float, float]:
     """Split cluster capacity into the directed part and the blue-sky reserve.
@@ -80,27 +80,31 @@ def proportional_share(capacity: float, weights: ArrayLike, caps: ArrayLike) -> 
 
 
 def token_allocation(
-    reserve: float, bids: ArrayLike, asks: ArrayLike
+    reserve: float, tokens: ArrayLike, project_of: ArrayLike, asks: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
     """Allocate the blue-sky reserve by tokens bid on projects (proportional-share mechanism).
 
-    Project ``k`` receives a share of the reserve in proportion to the tokens bid on it, capped at
-    what it asks (:func:`proportional_share`). A project's hours go to its bidders in proportion
-    to their bids.
+    Person ``i`` bids all ``tokens[i]`` on project ``project_of[i]``. Project ``k`` receives a
+    share of the reserve in proportion to the tokens bid on it, capped at what it asks and
+    water-filled (:func:`proportional_share`); a project's hours go to its bidders in
+    proportion to their tokens.
 
     Args:
         reserve: Blue-sky GPU-hours a quarter.
-        bids: Tokens person ``i`` bids on project ``k``, shape (people, projects), ≥ 0.
+        tokens: Tokens per person, shape (people,), ≥ 0.
+        project_of: Project each person bids on, shape (people,), values in [0, projects).
         asks: GPU-hours a quarter each project asks at most, shape (projects,).
 
     Returns:
         ``(per_project, per_person)``: GPU-hours, shapes (projects,) and (people,).
     """
-    b = np.asarray(bids, dtype=float)
-    totals = b.sum(axis=0)
-    per_project = proportional_share(reserve, totals, asks)
+    bid = np.asarray(tokens, dtype=float)
+    project = np.asarray(project_of, dtype=int)
+    cap = np.asarray(asks, dtype=float)
+    totals = np.bincount(project, weights=bid, minlength=len(cap))
+    per_project = proportional_share(reserve, totals, cap)
     safe = np.where(totals > 0, totals, 1.0)
-    per_person = (b / safe) @ per_project
+    per_person = bid / safe[project] * per_project[project]
     return per_project, per_person
 
 

@@ -8,6 +8,7 @@ This module composes the pure functions of :mod:`talentmoat.economics`,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
@@ -15,6 +16,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from talentmoat.behaviour import (
     Coefficients,
     annual_attrition,
+    background_attrition,
     p_accept,
     quarterly_background_hazard,
     satisfaction_hazard,
@@ -26,8 +28,8 @@ from talentmoat.compute import (
     directed_allocation,
     fair_tree_ranks,
     person_access,
-    proportional_share,
     split_capacity,
+    token_allocation,
 )
 from talentmoat.economics import (
     EquityTerms,
@@ -42,20 +44,52 @@ from talentmoat.economics import (
 )
 from talentmoat.errors import InputError
 from talentmoat.loader import Lab
+from talentmoat.policies import make_policies
 from talentmoat.scenario import (
-    ComputePolicy,
+    BlueSkySpec,
     ConstantMultiple,
     Firm,
-    LiquidityPolicy,
     OfferMultiple,
     Policies,
     Rival,
     Scenario,
-    SyntheticEquityPolicy,
+    SyntheticEquitySpec,
+    TendersSpec,
 )
 
-POLICY_NAMES = ("liquidity", "synthetic_equity", "compute")
-"""Policies a command can switch on or off."""
+POLICY_NAMES = ("tenders", "synthetic_equity", "blue_sky")
+"""Policies ``value`` and ``compute`` can switch on or off."""
+
+
+@dataclass(frozen=True)
+class PackageTerms:
+    """What the policies in force change about packages, compute and autonomy.
+
+    Each policy sets its own field (:meth:`talentmoat.policies.Policy.terms`).
+
+    Attributes:
+        tenders: Tender windows, or None.
+        synthetic_equity: Performance units, or None.
+        blue_sky: The blue-sky reserve, or None.
+        publication: Publication policy in force, or None for ``firm.publication``.
+    """
+
+    tenders: TendersSpec | None = None
+    synthetic_equity: SyntheticEquitySpec | None = None
+    blue_sky: BlueSkySpec | None = None
+    publication: str | None = None
+
+
+def package_terms(lab: Lab, policies: tuple[str, ...]) -> PackageTerms:
+    """The terms with the named policies in force, each applying its own change."""
+    return reduce(lambda terms, policy: policy.terms(terms),
+                  make_policies(policies, lab.scenario), PackageTerms())
+
+
+def role_values(lab: Lab, table: dict[str, float], default: float) -> np.ndarray:
+    """Per person, the table's value for their role (``default`` key, else ``default``)."""
+    fallback = table.get("default", default)
+    return np.array([table.get(r, fallback) for r in lab.roster.roles], dtype=float)
 
 QUADRATURE_NODES = 40
 """Gauss–Hermite nodes for expectations over a lognormal offer multiple."""
@@ -138,7 +172,12 @@ class Assessment:
         package: Risk-adjusted packages.
         compute: The cluster split, or None without ``firm.compute``.
         autonomy: ``a_i`` per person, shape (people,).
-        background_attrition: Annual background attrition per person, shape (people,).
+        total_attrition: Observed total annual attrition per person (``firm.attrition``).
+        to_parties: Share of it that goes to the modelled parties, per person.
+        background_attrition: Annual background attrition per person (to parties outside the
+            model, raised by dissatisfaction), shape (people,).
+        synthetic_grant: Grant-date fair value of the units granted a year per person (USD/yr).
+        coefficients: The move decision's coefficients (``alpha`` per person when calibrated).
         tender_fill: Expected pro-rata fill of a tender window (nan without tenders).
         offers: One entry per rival.
         policies: Policies in force.
@@ -148,7 +187,11 @@ class Assessment:
     package: PackageValue
     compute: LabCompute | None
     autonomy: np.ndarray
+    total_attrition: np.ndarray
+    to_parties: np.ndarray
     background_attrition: np.ndarray
+    synthetic_grant: np.ndarray
+    coefficients: Coefficients
     tender_fill: float
     offers: list[RivalOffers]
     policies: tuple[str, ...]
@@ -198,11 +241,15 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
 
     Args:
         lab: The loaded scenario.
-        policies: Policies in force (the reserve exists only under ``compute``).
+        policies: Policies in force (the reserve exists only under ``blue_sky``).
 
     Returns:
         The split, or None when the scenario has no ``firm.compute``.
     """
+    return _lab_compute(lab, package_terms(lab, policies).blue_sky)
+
+
+def _lab_compute(lab: Lab, reserve_spec: BlueSkySpec | None) -> LabCompute | None:
     firm = require_firm(lab)
     if firm.compute is None:
         return None
@@ -232,17 +279,11 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
     reserve_share = 0.0
     tokens = np.zeros(len(roles))
     asks = np.full(len(roles), np.inf)
-    if "compute" in policies:
-        cp = lab.scenario.policies.compute or ComputePolicy()
-        _check_roles(lab, "policies.compute.roles", cp.roles)
-        _check_roles(lab, "policies.compute.seniority_weights", list(cp.seniority_weights))
-        reserve_share = cp.reserve_share
-        holders = np.array([not cp.roles or r in cp.roles for r in roles])
-        weight = np.array([cp.seniority_weights.get(r, 1.0) if cp.tokens == "seniority" else 1.0
-                           for r in roles])
-        tokens = np.where(holders, weight, 0.0)
-        if cp.blue_sky_ask_per_person is not None:
-            asks = np.full(len(roles), cp.blue_sky_ask_per_person)
+    if reserve_spec is not None:
+        reserve_share = reserve_spec.reserve_share
+        tokens = np.array([reserve_spec.tokens.get(r, 0.0) for r in roles])
+        if reserve_spec.blue_sky_ask_per_person is not None:
+            asks = np.full(len(roles), reserve_spec.blue_sky_ask_per_person)
     directed, reserve = split_capacity(firm.compute.gpu_hours_per_quarter, reserve_share)
     flat = np.full(len(team_roles), -1)
     if firm.compute.fair_share == "fair_tree":
@@ -252,8 +293,8 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
     team_hours = directed_allocation(
         directed, priorities, shares / shares.sum(), fair, per_person * sizes
     )
-    # each holder bids all tokens on their own project: projects are people (no N × N matrix)
-    blue_sky = proportional_share(reserve, tokens, asks)
+    # each holder bids all tokens on their own project: project k is person k's
+    _, blue_sky = token_allocation(reserve, tokens, np.arange(len(roles)), asks)
     team_hours = np.asarray(team_hours, dtype=float)
     return LabCompute(
         capacity=firm.compute.gpu_hours_per_quarter,
@@ -269,14 +310,16 @@ def lab_compute(lab: Lab, policies: tuple[str, ...]) -> LabCompute | None:
     )
 
 
-def person_autonomy(scenario: Scenario, firm: Firm, compute: LabCompute | None) -> np.ndarray:
+def person_autonomy(scenario: Scenario, firm: Firm, compute: LabCompute | None,
+                    publication: str | None = None) -> np.ndarray:
     """Autonomy ``a_i``: the firm's, shifted by publication policy and blue-sky share, in [0, 1].
 
-    ``a_i = clip(autonomy + publication effect + w · blue_sky_i / A_i, 0, 1)``.
+    ``a_i = clip(autonomy + publication effect + w · blue_sky_i / A_i, 0, 1)``; the
+    publication policy is ``publication`` when given (``open_science``), else the firm's.
     """
     b = scenario.behaviour
     shift = {"open": b.publication_open_effect, "closed": b.publication_closed_effect}.get(
-        firm.publication, 0.0
+        publication or firm.publication, 0.0
     )
     base = firm.autonomy + shift
     if compute is None:
@@ -286,7 +329,7 @@ def person_autonomy(scenario: Scenario, firm: Firm, compute: LabCompute | None) 
     return np.clip(base + b.autonomy_per_blue_sky_share * sky_share, 0.0, 1.0)
 
 
-def _multiples(dist: OfferMultiple) -> tuple[np.ndarray, np.ndarray, float, float]:
+def multiple_nodes(dist: OfferMultiple) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Quadrature nodes and weights of a multiple's distribution, its median and mean."""
     if isinstance(dist, ConstantMultiple):
         return np.array([dist.value]), np.array([1.0]), dist.value, dist.value
@@ -299,13 +342,17 @@ def assess(
     lab: Lab,
     policies: tuple[str, ...],
     multiple: float | None = None,
+    alpha: np.ndarray | None = None,
 ) -> Assessment:
     """Value every person's package and every rival's offers (MODEL.md §C, §E).
 
     Args:
         lab: The loaded scenario (needs ``firm``).
-        policies: Policies in force (see :func:`active_policies`).
+        policies: Policies in force (see :func:`active_policies`); each sets its own terms.
         multiple: When given, every rival offers exactly this multiple.
+        alpha: ``α`` per person (the calibrated intercepts,
+            :func:`talentmoat.sim.setup.calibrate_alpha`); ``logit(p_accept_at_parity)`` when
+            None.
 
     Returns:
         The assessment.
@@ -313,6 +360,7 @@ def assess(
     scenario = lab.scenario
     firm = require_firm(lab)
     n = lab.roster.size
+    terms = package_terms(lab, policies)
     pay = resolve_pay(scenario, lab.roster)
     eq = firm.equity
     pwerm_per_dollar = None
@@ -327,31 +375,35 @@ def assess(
     )
     tender = None
     fill = float("nan")
-    if "liquidity" in policies:
-        lp = scenario.policies.liquidity or LiquidityPolicy()
-        tender, fill = _tender_terms(lp, firm, pay)
+    if terms.tenders is not None:
+        tender, fill = _tender_terms(terms.tenders, firm, pay)
     synthetic = np.zeros(n)
     synthetic_years = 0.0
-    if "synthetic_equity" in policies:
-        sp = scenario.policies.synthetic_equity or SyntheticEquityPolicy()
+    if terms.synthetic_equity is not None:
+        sp = terms.synthetic_equity
         _check_roles(lab, "policies.synthetic_equity.roles", sp.roles)
         eligible = np.array([not sp.roles or r in sp.roles for r in lab.roster.roles])
         grants = np.where(eligible, pay.equity_grant_per_year, 0.0)
         pool = sp.pool_share_per_year * firm.valuation * sp.metric_hit
         synthetic = pool * grants / grants.sum() if grants.sum() > 0 else synthetic
         synthetic_years = sp.vest_quarters / 4
+    total = role_values(lab, firm.attrition.total, 0.0)
+    to_parties = role_values(lab, firm.attrition.to_parties, 0.0)
     b = scenario.behaviour
     package = package_value(
         pay.cash, pay.equity_grant_per_year, pay.vest_years, pay.tenure_years,
-        annual_attrition=firm.base_attrition, equity=equity, cliff_years=eq.cliff_years,
+        annual_attrition=total, equity=equity, cliff_years=eq.cliff_years,
         vests_per_year=eq.vests_per_year, comparison_years=b.comparison_years, tender=tender,
         synthetic_per_year=synthetic, synthetic_vest_years=synthetic_years,
     )
-    compute = lab_compute(lab, policies)
-    autonomy = np.broadcast_to(person_autonomy(scenario, firm, compute), (n,))
-    coefficients = Coefficients.from_parity(
+    compute = _lab_compute(lab, terms.blue_sky)
+    autonomy = np.broadcast_to(person_autonomy(scenario, firm, compute, terms.publication), (n,))
+    parity = Coefficients.from_parity(
         b.p_accept_at_parity, b.beta_comp, b.beta_compute, b.beta_autonomy, b.beta_friction
     )
+    coefficients = parity if alpha is None else Coefficients(
+        np.asarray(alpha, dtype=float), b.beta_comp, b.beta_compute, b.beta_autonomy,
+        b.beta_friction)
     compute_short = np.zeros(n)
     if compute is not None and b.compute_wanted_gpu_hours is not None:
         access = np.maximum(compute.access.total, np.finfo(float).tiny)
@@ -359,21 +411,22 @@ def assess(
     autonomy_short = (np.zeros(n) if b.autonomy_wanted is None
                       else np.maximum(0.0, b.autonomy_wanted - autonomy))
     hazard = satisfaction_hazard(
-        quarterly_background_hazard(firm.base_attrition), compute_short, autonomy_short,
-        b.compute_shortfall_elasticity, b.autonomy_shortfall_elasticity,
+        quarterly_background_hazard(background_attrition(total, to_parties)), compute_short,
+        autonomy_short, b.compute_shortfall_elasticity, b.autonomy_shortfall_elasticity,
     )
     offers = [
         _rival_offers(rival, pay, package, compute, autonomy, coefficients, multiple)
         for rival in scenario.rivals
     ]
     return Assessment(
-        pay=pay, package=package, compute=compute, autonomy=autonomy,
-        background_attrition=annual_attrition(hazard), tender_fill=fill, offers=offers,
-        policies=policies,
+        pay=pay, package=package, compute=compute, autonomy=autonomy, total_attrition=total,
+        to_parties=to_parties, background_attrition=annual_attrition(hazard),
+        synthetic_grant=synthetic, coefficients=coefficients, tender_fill=fill,
+        offers=offers, policies=policies,
     )
 
 
-def _tender_terms(lp: LiquidityPolicy, firm: Firm, pay: PayArrays) -> tuple[TenderTerms, float]:
+def _tender_terms(lp: TendersSpec, firm: Firm, pay: PayArrays) -> tuple[TenderTerms, float]:
     """Tender terms and the expected pro-rata fill of one window.
 
     Expected requests per window are ``participation`` times each eligible holder's sellable
@@ -413,7 +466,7 @@ def _rival_offers(
     dist = rival.offer_multiple if multiple is None else ConstantMultiple(
         dist="constant", value=multiple
     )
-    nodes, weights, median, mean = _multiples(dist)
+    nodes, weights, median, mean = multiple_nodes(dist)
     nominal = nominal_package(pay.cash, pay.equity_grant_per_year)
     stay = package.stay_value
     n = len(stay)

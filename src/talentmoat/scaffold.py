@@ -168,15 +168,18 @@ def build_scaffold(roster_text: str, roster_source: str, roster_ref: str, templa
             firm["compute"]["teams"] = []
             if n_template:
                 firm["compute"]["gpu_hours_per_quarter"] *= roster.size / n_template
-    for section in ("synthetic_equity", "compute", "retention_grant"):
+    for section in ("synthetic_equity", "retention_grant"):
         policy = data["policies"].get(section)
         if policy is not None:
             policy["roles"] = _map_roles(policy["roles"], mapping, present)
-            if section == "compute":
-                policy["seniority_weights"] = {
-                    _mapped(r, mapping, present): w
-                    for r, w in policy["seniority_weights"].items()
-                    if _mapped(r, mapping, present) in present}
+    tables = [data["policies"]["blue_sky"]["tokens"]] if data["policies"].get("blue_sky") else []
+    if firm is not None:
+        tables += [firm["attrition"]["total"], firm["attrition"]["to_parties"]]
+    for table in tables:  # role-keyed tables: tokens, observed attrition
+        mapped = {("default" if r == "default" else _mapped(r, mapping, present)): v
+                  for r, v in table.items()}
+        table.clear()
+        table.update({r: v for r, v in mapped.items() if r == "default" or r in present})
     for rival in data["rivals"]:
         rival["rebuild_focus"] = {c: v for c, v in rival["rebuild_focus"].items()
                                   if c in components}

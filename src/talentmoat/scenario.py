@@ -405,15 +405,74 @@ class Moat(_Strict):
         return 1.0 - self.financial
 
 
+RoleTable = dict[str, Annotated[float, Field(ge=0.0, lt=1.0)]]
+"""Values by role; the key ``default`` covers the roles not listed."""
+
+
+class Attrition(_Strict):
+    """Observed annual attrition by role, the target of the calibration (MODEL.md §E).
+
+    Attributes:
+        total: Observed total annual attrition per role (key ``default`` for roles not listed),
+            in [0, 1). Default 0.11 (refs §3.3: SignalFire-implied 10.6–11.7 % a year).
+        to_parties: Share of that attrition that goes to the modelled hiring parties (rivals
+            and portfolio companies), in [0, 1). Default 0.3 (assumption).
+    """
+
+    total: RoleTable = Field(default_factory=lambda: {"default": 0.11})
+    to_parties: RoleTable = Field(default_factory=lambda: {"default": 0.3})
+
+
+class Diffusion(_Strict):
+    """What rivals learn a quarter from what the lab publishes, by publication policy (§G.3).
+
+    Attributes:
+        open: ``d_pub`` under ``open``. Default 0.06 (assumption).
+        review: Under ``review``. Default 0.03 (assumption).
+        closed: Under ``closed``. Default 0.01 (assumption).
+    """
+
+    open: Share = 0.06
+    review: Share = 0.03
+    closed: Share = 0.01
+
+
+class Frontier(_Strict):
+    """The lab's moving frontier (MODEL.md §G.1–4).
+
+    ``a_t = a0 · (T_t / T_0)^γ · (D_t / D_0)^κ · (1 + exploration_gain · b) · (1 − drag)``.
+
+    Attributes:
+        a0: Share of the blueprint that is new each quarter with the full roster. Default 0.08
+            (Ho et al. 2024, arXiv 2403.05812: compute for fixed performance halves in ~8
+            months; assumption for the mapping).
+        gamma: ``γ``, elasticity on the tacit know-how in post. Default 1 (assumption).
+        kappa: ``κ``, elasticity on directed compute per researcher. Default 0.3 (assumption).
+        exploration_gain: Gain per unit of blue-sky share ``b``. Default 0.5 (assumption).
+        absorption_quarters: Quarters before a hire's know-how counts for the party. Default 1.
+        diffusion: ``d_pub`` by publication policy.
+    """
+
+    a0: float = Field(default=0.08, ge=0.0, lt=1.0)
+    gamma: float = Field(default=1.0, ge=0.0, le=10.0)
+    kappa: float = Field(default=0.3, ge=0.0, le=10.0)
+    exploration_gain: float = Field(default=0.5, ge=0.0, le=10.0)
+    absorption_quarters: int = Field(default=1, ge=0, le=40)
+    diffusion: Diffusion = Diffusion()
+
+
 class Firm(_Strict):
     """The lab as an employer (MODEL.md §C–E).
 
     Attributes:
         valuation: Post-money equity value at the latest preferred round (USD).
         cash: Cash on the balance sheet (USD); reported, and the bound on company-funded tender
-            buybacks when ``policies.liquidity.buyer`` is ``company``.
-        base_attrition: Annual background attrition. Default 0.11 (§8: SignalFire-implied
-            10.6–11.7 %; LinkedIn software 13.2 %).
+            buybacks when ``policies.tenders.buyer`` is ``company``.
+        attrition: Observed annual attrition by role and the share of it to modelled parties;
+            the background hazard and the acceptance intercepts are calibrated to it (§E).
+        discount_rate: Annual rate at which lab value over the horizon is discounted. Default
+            0.15 (assumption: a venture cost of capital for a private lab).
+        frontier: The lab's moving frontier (§G).
         equity: Valuation of the equity.
         compute: The cluster; compute terms drop out of the move decision when absent.
         autonomy: Research freedom on a 0–1 scale before blue-sky time and publication policy.
@@ -432,7 +491,9 @@ class Firm(_Strict):
 
     valuation: float = Field(gt=0.0)
     cash: float = Field(default=0.0, ge=0.0)
-    base_attrition: float = Field(default=0.11, ge=0.0, lt=1.0)
+    attrition: Attrition = Attrition()
+    discount_rate: float = Field(default=0.15, ge=0.0, le=5.0)
+    frontier: Frontier = Frontier()
     equity: EquityValuation = EquityValuation()
     compute: FirmCompute | None = None
     autonomy: Share = 0.5
@@ -448,6 +509,10 @@ class Firm(_Strict):
         bad = sorted(role for role, v in self.visibility.items() if not v > 0)
         if bad:
             raise ValueError(f"firm.visibility must be > 0; not so for {', '.join(bad)}")
+        for name in ("total", "to_parties"):
+            if "default" not in getattr(self.attrition, name):
+                raise ValueError(f"firm.attrition.{name}: needs a 'default' entry (the value "
+                                 "for roles not listed)")
         return self
 
 
@@ -665,8 +730,13 @@ class Behaviour(_Strict):
     Attributes:
         beta_comp: Weight on ``ln(offer_value / stay_value)``. Default 2.5 (quit elasticities
             2–3, EPI).
-        p_accept_at_parity: P(accept) of an offer at parity on every term; sets ``α``.
-            Default 0.10 (§8).
+        alpha: How the intercepts ``α_r`` are set: ``calibrated`` (default: one root per role
+            so that the baseline's expected first-year departures to the modelled parties match
+            ``firm.attrition``) or ``parity`` (``α = logit(p_accept_at_parity)`` for every role,
+            version 1's rule; ``validate`` then warns when the baseline's first-year attrition
+            is outside 0.5–2× the stated total).
+        p_accept_at_parity: P(accept) of an offer at parity on every term; sets ``α`` under
+            ``alpha: parity``. Default 0.10 (§8).
         beta_compute: Weight on ``ln(A_j / A_i)``. Default 0.8 (assumption).
         beta_autonomy: Weight on ``a_j − a_i``. Default 1.5 (assumption).
         beta_friction: Weight on the rival's friction. Default 1.0 (assumption).
@@ -686,6 +756,7 @@ class Behaviour(_Strict):
     """
 
     beta_comp: float = Field(default=2.5, ge=0.0, le=100.0)
+    alpha: Literal["calibrated", "parity"] = "calibrated"
     p_accept_at_parity: float = Field(default=0.10, gt=0.0, lt=1.0)
     beta_compute: float = Field(default=0.8, ge=0.0, le=100.0)
     beta_autonomy: float = Field(default=1.5, ge=0.0, le=100.0)
@@ -700,14 +771,14 @@ class Behaviour(_Strict):
     autonomy_shortfall_elasticity: float = Field(default=1.0, ge=0.0, le=100.0)
 
 
-class LiquidityPolicy(_Strict):
-    """Tender windows (firewall 2; MODEL.md §C; refs §2).
+class TendersSpec(_Strict):
+    """Tender windows, the ``tenders`` firewall (MODEL.md §C; refs §2).
 
     Attributes:
-        enabled: Whether the policy is in force.
+        enabled: Whether ``value`` and ``compute`` value packages with it by default.
         windows_per_year: Tender windows a year. Default 2 (SpaceX ~6-monthly; §8).
-        cap_share_of_vested: Share of each year's vest a holder may sell. Default 0.2 (§8,
-            assumption: 20–25 %).
+        cap_share_of_vested: Share of a vested holding a holder may sell per window (slices,
+            §C). Default 0.2 (§8, assumption: 20–25 %).
         cap_per_person_usd: Absolute cap per person and window (USD); none when absent (OpenAI
             used $10M a person, §2).
         holding_years: Tenure before a holder may sell. Default 2 (OpenAI 2024–25, §2).
@@ -722,7 +793,7 @@ class LiquidityPolicy(_Strict):
 
     enabled: bool = True
     windows_per_year: int = Field(default=2, ge=1, le=12)
-    cap_share_of_vested: Share = 0.2
+    cap_share_of_vested: float = Field(default=0.2, gt=0.0, le=1.0)
     cap_per_person_usd: float | None = Field(default=None, gt=0.0)
     holding_years: float = Field(default=2.0, ge=0.0, le=MAX_TENURE_YEARS)
     discount: Share = 0.0
@@ -731,18 +802,18 @@ class LiquidityPolicy(_Strict):
     buyer: Literal["investors", "company"] = "investors"
 
 
-class SyntheticEquityPolicy(_Strict):
-    """Synthetic equity / performance units (firewall 2; MODEL.md §C).
+class SyntheticEquitySpec(_Strict):
+    """Synthetic equity / performance units, the ``synthetic_equity`` firewall (MODEL.md §C).
 
-    Units pay ``pool · V · metric_hit`` split among eligible people in proportion to their
-    equity grants; unvested units are forfeited on leaving.
+    Units pay ``pool · V_0 · metric_hit`` a year, split among eligible people in proportion to
+    their equity grants; unvested units are forfeited on leaving. The lab's cost is that
+    grant-date fair value; the realised payout (scaled by the lead held) is reported beside it.
 
     Attributes:
-        enabled: Whether the policy is in force.
+        enabled: Whether ``value`` values packages with it by default.
         pool_share_per_year: Pool granted a year as a share of ``firm.valuation``. Default 0.001
             (assumption).
-        metric_hit: Expected share of the metric target hit, 0–1. Default 0.5 (assumption; the
-            simulation drives it from the retained blueprint).
+        metric_hit: Expected share of the metric target hit, 0–1. Default 0.5 (assumption).
         vest_quarters: Quarters until units vest (cliff). Default 8 (assumption).
         roles: Eligible roles; everyone when empty.
     """
@@ -754,40 +825,61 @@ class SyntheticEquityPolicy(_Strict):
     roles: list[str] = Field(default_factory=list)
 
 
-class ComputePolicy(_Strict):
-    """Compute token economy with a blue-sky reserve (firewall 3; MODEL.md §D).
+DEFAULT_TOKENS = {"lead": 2.0, "core": 2.0, "research_engineer": 1.0}
+"""MODEL.md §D: leads and core weighted 2, research engineers 1, other roles 0."""
+
+
+class BlueSkySpec(_Strict):
+    """A blue-sky compute reserve allocated by tokens, the ``blue_sky`` firewall (MODEL.md §D).
 
     Attributes:
-        enabled: Whether the policy is in force.
+        enabled: Whether ``value`` and ``compute`` value packages with it by default.
         reserve_share: Blue-sky share ``b`` of the cluster. Default 0.18 (§8: 15–20 %).
-        tokens: ``equal`` (default) or ``seniority`` (by ``seniority_weights`` per role).
-        seniority_weights: Tokens per person by role under ``seniority`` (1 when not listed).
-        blue_sky_ask_per_person: What one person's blue-sky project asks at most (GPU-hours a
-            quarter); unlimited when absent. Each person bids all tokens on their own project.
-        roles: Roles that receive tokens; everyone when empty.
+        tokens: Tokens per person by role (seniority weights); roles not listed get 0.
+            Default ``{lead: 2, core: 2, research_engineer: 1}`` (MODEL.md §D).
+        blue_sky_ask_per_person: What one person's project asks at most (GPU-hours a quarter);
+            unlimited when absent. Each holder bids all tokens on their own project.
+        buy_capacity: Whether the lab buys extra capacity for the reserve (then the reserve is
+            a cash cost at ``price_per_gpu_hour`` and directed compute does not fall); by default
+            the reserve is carved out of owned capacity, an opportunity cost only. Default false.
     """
 
     enabled: bool = True
-    reserve_share: Share = 0.18
-    tokens: Literal["equal", "seniority"] = "equal"
-    seniority_weights: dict[str, float] = Field(default_factory=dict)
+    reserve_share: float = Field(default=0.18, ge=0.0, lt=1.0)
+    tokens: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_TOKENS))
     blue_sky_ask_per_person: float | None = Field(default=None, ge=0.0)
-    roles: list[str] = Field(default_factory=list)
+    buy_capacity: bool = False
+
+    @model_validator(mode="after")
+    def _tokens_non_negative(self) -> BlueSkySpec:
+        bad = sorted(r for r, v in self.tokens.items() if v < 0)
+        if bad:
+            raise ValueError(f"tokens must be >= 0; not so for {', '.join(bad)}")
+        return self
 
 
-class CompartmentalizePolicy(_Strict):
-    """Firewall 1 in the simulation: the compartmentalization plan of ``knowledge.plan``.
+class CompartmentalizeSpec(_Strict):
+    """The ``compartmentalize`` firewall: the plan of ``knowledge.plan`` in force (§A, §G).
 
     Attributes:
-        overhead_share: Coordination overhead, as a share of the cash pay of every seat that
-            loses deep access, a year. Default 0.05 (assumption).
+        overhead_share: Coordination overhead in cash, as a share of the cash pay of every seat
+            that loses deep access, a year. Default 0.05 (assumption).
+        documented_tacit: The tacit share of the components the organisation holds becomes
+            ``documented_tacit · tacit``. Default 0.3 (MODEL.md §G, assumption).
+        documentation_quarters: One-off documentation cost, in quarters of the cash pay of each
+            org-held component's current deep holders. Default 1 (MODEL.md §G, assumption).
+        coordination_drag: Share of the lab's advance ``a_t`` lost to the compartments.
+            Default 0.05 (MODEL.md §G, assumption).
     """
 
     overhead_share: Share = 0.05
+    documented_tacit: Share = 0.3
+    documentation_quarters: float = Field(default=1.0, ge=0.0, le=40.0)
+    coordination_drag: float = Field(default=0.05, ge=0.0, lt=1.0)
 
 
-class RetentionGrantPolicy(_Strict):
-    """Counter-offers: the lab raises the package to close part of an offer's gap.
+class RetentionGrantSpec(_Strict):
+    """The ``retention_grant`` policy: counter-offers that close part of an offer's gap.
 
     Attributes:
         match_share: Share of the gap ``offer_value − stay_value`` the lab adds. Default 0.5.
@@ -804,18 +896,23 @@ class RetentionGrantPolicy(_Strict):
 
 
 class Policies(_Strict):
-    """Parameters of the economic firewalls; a policy is off when absent or not enabled."""
+    """Parameters of the firewalls, under the name each has everywhere (strategy, policy).
 
-    liquidity: LiquidityPolicy | None = None
-    synthetic_equity: SyntheticEquityPolicy | None = None
-    compute: ComputePolicy | None = None
-    compartmentalize: CompartmentalizePolicy | None = None
-    retention_grant: RetentionGrantPolicy | None = None
+    ``tenders``, ``synthetic_equity`` and ``blue_sky`` are off in ``value`` / ``compute``
+    unless declared with ``enabled: true`` or switched on with ``--with``; every policy takes
+    its defaults when a strategy names it and this section does not.
+    """
+
+    tenders: TendersSpec | None = None
+    synthetic_equity: SyntheticEquitySpec | None = None
+    blue_sky: BlueSkySpec | None = None
+    compartmentalize: CompartmentalizeSpec | None = None
+    retention_grant: RetentionGrantSpec | None = None
 
 
-STRATEGY_POLICIES = ("liquidity", "synthetic_equity", "compute", "compartmentalize",
-                     "retention_grant", "nonpoach_request")
-"""Policies a strategy may name."""
+STRATEGY_POLICIES = ("tenders", "synthetic_equity", "blue_sky", "compartmentalize",
+                     "retention_grant", "nonpoach_request", "open_science")
+"""Policies a strategy may name (one name per firewall: strategy, policy and schema key)."""
 
 
 class Simulation(_Strict):
@@ -852,7 +949,7 @@ class Scenario(_Strict):
         firm: The lab as an employer (needed by ``value`` and ``compute``).
         rivals: Rivals that make offers.
         behaviour: Coefficients of the move decision.
-        policies: Economic firewalls: ``liquidity``, ``synthetic_equity``, ``compute``.
+        policies: Parameters of the firewalls (see :class:`Policies`).
         investors: The syndicate, its network and the non-poach request (MODEL.md §F); the
             strategy policy ``nonpoach_request`` makes the request.
     """
@@ -886,13 +983,17 @@ class Scenario(_Strict):
             if self.firm.compute is not None:
                 refs += [(f"firm.compute.teams[{n}].role", t.role)
                          for n, t in enumerate(self.firm.compute.teams)]
-        for name in ("synthetic_equity", "compute", "retention_grant"):
+        for name in ("synthetic_equity", "retention_grant"):
             policy = getattr(self.policies, name)
             if policy is not None:
                 refs += [(f"policies.{name}.roles[{n}]", r) for n, r in enumerate(policy.roles)]
-        if self.policies.compute is not None:
-            refs += [(f"policies.compute.seniority_weights.{role}", role)
-                     for role in self.policies.compute.seniority_weights]
+        sky = self.policies.blue_sky
+        if sky is not None and "tokens" in sky.model_fields_set:  # the default names no role
+            refs += [(f"policies.blue_sky.tokens.{role}", role) for role in sky.tokens]
+        if self.firm is not None:
+            for name in ("total", "to_parties"):
+                refs += [(f"firm.attrition.{name}.{role}", role)
+                         for role in getattr(self.firm.attrition, name) if role != "default"]
         return refs
 
     @model_validator(mode="after")

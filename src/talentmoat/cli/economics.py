@@ -24,7 +24,7 @@ ScenarioArg = Annotated[
 ]
 WithOpt = Annotated[
     list[str] | None,
-    typer.Option("--with", help="Switch a policy on (liquidity, synthetic_equity, compute); "
+    typer.Option("--with", help="Switch a policy on (tenders, synthetic_equity, blue_sky); "
                  "repeatable."),
 ]
 WithoutOpt = Annotated[
@@ -156,7 +156,12 @@ def value(
     people = People(lab, output_key(anonymize, anonymize_key))
     require_firm(lab)
     policies = _policies(lab, with_, without)
-    a = assess(lab, policies, multiple)
+    alpha = None
+    if lab.scenario.rivals:  # the simulation's calibrated intercepts (MODEL.md §E)
+        from talentmoat.sim.calibrate import calibrate_alpha
+
+        alpha = calibrate_alpha(lab).per_person(lab)
+    a = assess(lab, policies, multiple, alpha)
     groups = _groups(lab, person, people)
     if json:
         print_json({

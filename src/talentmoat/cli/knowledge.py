@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from talentmoat.cli.app import app, console, guarded, np, print_json
+from talentmoat.cli.app import app, console, err_console, guarded, np, print_json
 from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
 from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
@@ -175,6 +175,22 @@ def validate(
         + f", {len(s.blueprint.components)} components, seed {s.seed}",
         highlight=False,
     )
+    if s.firm is not None and s.rivals:
+        from talentmoat.sim.calibrate import calibrate_alpha
+        from talentmoat.sim.setup import initial_lead, rival_shares
+
+        b_lab = initial_lead(lab) + max(b for _, b, _ in rival_shares(lab))
+        console.print(f"lab blueprint share at the start: {b_lab:.3f}", highlight=False)
+        for name, start, steady in rival_shares(lab):
+            console.print(f"rival {safe(name)}: share {start:.3f} at the start, {steady:.3f} in its "
+                          "steady state without hires", highlight=False)
+        cal = calibrate_alpha(lab)
+        for r, a, want, got in zip(cal.roles, cal.alpha, cal.target, cal.expected,
+                                   strict=True):
+            console.print(f"role {safe(r)}: alpha {a:+.2f} ({cal.mode}), first-year departures to "
+                          f"parties {got:.2f} (target {want:.2f})", highlight=False)
+        for line in cal.warnings():
+            err_console.print(f"warning: {line}", highlight=False)
 
 
 @app.command()

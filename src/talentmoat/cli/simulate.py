@@ -131,22 +131,23 @@ def print_strategies(payload: dict[str, Any]) -> None:
     p = payload["provenance"]
     table = Table(title=f"{safe(p['scenario'])}: {p['replications']} replications × "
                   f"{p['quarters']} quarters (mean, with 5–95 % range)", title_justify="left")
-    for col in ("strategy", "value at end", "lead at end", "P(parity)", "to rivals",
-                "background", "policy cost", "tender cash"):
+    for col in ("strategy", "discounted value", "lead at end", "P(parity by T)",
+                "first parity (median q)", "to parties", "background", "policy cost"):
         table.add_column(col, justify="left" if col == "strategy" else "right")
     for name, s in payload["strategies"].items():
-        value = s["by_quarter"]["value"]
         gap = s["by_quarter"]["lead"]
         t = s["totals"]
+        ttp = s["time_to_parity"]
+        first = ttp["median_quarter_if_reached"]
         table.add_row(
             safe(name),
-            f"{_bn(value['mean'][-1])} ({_bn(value['p5'][-1])}–{_bn(value['p95'][-1])})",
-            f"{gap['mean'][-1]:+.3f}",
+            _bn(t["value_discounted"]),
+            f"{gap['mean'][-1]:+.3f} ({gap['p5'][-1]:+.3f}–{gap['p95'][-1]:+.3f})",
             f"{s['p_parity_by_quarter']['any'][-1]:.0%}",
+            "—" if first is None else f"{first:.0f} ({ttp['censored_share']:.0%} censored)",
             f"{sum(t['departures_by_rival'].values()):.1f}",
             f"{t['departures_background']:.1f}",
             _mn(t["policy_cost"]),
-            _mn(t["tender_cash"]),
         )
     console.print(table)
 
@@ -158,20 +159,22 @@ def print_comparison(payload: dict[str, Any]) -> None:
         return
     base = next(iter(payload["strategies"]))
     table = Table(title=f"Against '{safe(base)}' on the same draws (paired mean [95 % CI]), "
-                  "ranked by value retained per dollar", title_justify="left")
-    for col in ("rank", "strategy", "Δ mean value", "Δ departures", "Δ P(parity)",
-                "policy cost", "value per $"):
+                  "ranked by net benefit = Δ discounted value − Δ discounted cost",
+                  title_justify="left")
+    for col in ("rank", "strategy", "net benefit", "Δ discounted value", "Δ departures",
+                "Δ P(parity)", "policy cost", "value per $"):
         table.add_column(col, justify="left" if col == "strategy" else "right")
     for k, row in enumerate(rows, start=1):
-        dv, dd = row["delta_value_mean"], row["delta_departures"]
+        nb, dv, dd = row["net_benefit"], row["delta_value_discounted"], row["delta_departures"]
         ratio = row["value_per_dollar"]
         table.add_row(
             str(k), safe(row["strategy"]),
+            f"{_bn(nb['mean'])} [{_bn(nb['low'])}, {_bn(nb['high'])}]",
             f"{_bn(dv['mean'])} [{_bn(dv['low'])}, {_bn(dv['high'])}]",
             f"{dd['mean']:+.1f} [{dd['low']:+.1f}, {dd['high']:+.1f}]",
             f"{row['delta_p_parity']:+.0%}",
             _mn(row["policy_cost"]["mean"]),
-            "free" if ratio == float("inf") else ("—" if ratio != ratio else f"{ratio:,.0f}"),
+            "no cost" if ratio is None else f"{ratio:,.0f}",
         )
     console.print(table)
 

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from talentmoat.economics.dlom import DlomModel, dlom
-from talentmoat.economics.tenders import sellable_share, tender_wait_years
+from talentmoat.economics.tenders import sellable_share, tender_slices, tender_wait_years
 
 
 def survival(annual_attrition: ArrayLike, years: ArrayLike) -> np.ndarray:
@@ -33,7 +33,7 @@ def survival(annual_attrition: ArrayLike, years: ArrayLike) -> np.ndarray:
 
 
 def vest_probability(
-    annual_attrition: float,
+    annual_attrition: ArrayLike,
     vest_years: ArrayLike,
     cliff_years: float,
     vests_per_year: int,
@@ -53,11 +53,12 @@ def vest_probability(
         Probability in [0, 1], shape of ``vest_years``.
     """
     v = np.asarray(vest_years, dtype=float)
-    rho = 1.0 - annual_attrition
+    rho = 1.0 - np.asarray(annual_attrition, dtype=float)
     m = float(vests_per_year)
     n = np.round((v - cliff_years) * m)
     x = rho ** (1.0 / m)
-    later = n if x == 1.0 else x * (1.0 - x**n) / (1.0 - x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        later = np.where(x == 1.0, n, x * (1.0 - x**n) / np.where(x == 1.0, 0.5, 1.0 - x))
     return (cliff_years / v) * rho**cliff_years + rho**cliff_years * later / (m * v)
 
 
@@ -134,6 +135,8 @@ class PackageValue:
         cash: Salary and bonus.
         equity: Risk-adjusted value of the part of the yearly vest that stays illiquid.
         tender: Value of the part sold in tender windows (valued as cash).
+        tender_proceeds: What the holder sells in tenders a year at the tender price (USD/yr),
+            the cash staff receive.
         synthetic: Expected synthetic / performance-unit payout.
         stay_value: ``cash + equity + tender + synthetic``.
         p_vest: Chance of staying to the vest dates.
@@ -145,6 +148,7 @@ class PackageValue:
     cash: np.ndarray
     equity: np.ndarray
     tender: np.ndarray
+    tender_proceeds: np.ndarray
     synthetic: np.ndarray
     stay_value: np.ndarray
     p_vest: np.ndarray
@@ -170,11 +174,12 @@ def package_value(
 ) -> PackageValue:
     """Value each person's package per year, risk-adjusted (``stay_value``).
 
-    ``equity = G·ratio·P(vest)·(1 − s·f)·(1 − DLOM(σ, T))`` (or ``G·P(vest)·(1 − s·f)·PWERM``
-    when the terms carry a PWERM value per dollar) and
-    ``tender = G·ratio·P(vest)·s·f·(1 − discount)``, where ``s`` is the sellable share and
-    ``f`` the pro-rata fill; without tenders ``s = 0`` and ``T`` is the time to liquidity, with
-    tenders ``T`` is the wait for the next window (:func:`tender_wait_years`). Synthetic units pay
+    Without tenders ``equity = G·ratio·P(vest)·(1 − DLOM(σ, T_liq))`` (or the PWERM value per
+    dollar when the terms carry one). With tenders a year's vest is sold in slices
+    (:func:`~talentmoat.economics.tenders.tender_slices`): slice ``s`` (share ``q_s``, at time
+    ``t_s``) is worth ``fill · (1 − discount)`` as cash (``tender``) plus
+    ``(1 − fill) · (1 − DLOM(σ, t_s))`` unsold, and what no window reaches before ``T_liq``
+    keeps ``1 − DLOM(σ, T_liq)`` (MODEL.md §C). Synthetic units pay
     cash, discounted by the chance of staying to their vest date. The forfeit is the unvested
     part of the current grant at the same risk-adjusted value per dollar, plus the unvested
     units (``synthetic_per_year · synthetic_vest_years``).
@@ -199,35 +204,38 @@ def package_value(
     cash_a = np.asarray(cash, dtype=float)
     grant = np.asarray(grant_per_year, dtype=float)
     p_vest = vest_probability(annual_attrition, vest_years, cliff_years, vests_per_year)
-    at_common = grant * equity.common_to_preferred
-    if tender is None:
-        sold = np.zeros_like(grant)
-        wait = np.full_like(grant, equity.time_to_liquidity_years)
-        tender_price = 0.0
-    else:
-        tender_price = 1.0 - tender.discount
-        sold = tender.fill * sellable_share(
-            tender.cap_share_of_vested,
-            at_common * tender_price,
-            tender.windows_per_year,
-            tender.cap_per_person_per_window,
-        )
-        wait = tender_wait_years(
-            tender.windows_per_year,
-            tender.holding_years,
-            tenure_years,
-            equity.time_to_liquidity_years,
-        )
     ratio = equity.common_to_preferred
-    if equity.pwerm_per_dollar is None:
-        discount = dlom(equity.dlom_model, equity.sigma, wait, equity.rate)
-        kept = ratio * (1.0 - discount)
+    t_liq = equity.time_to_liquidity_years
+
+    def illiquid(years: ArrayLike) -> np.ndarray:
+        """Value per dollar at common of a holding that cannot be sold for ``years``."""
+        if equity.pwerm_per_dollar is not None:
+            return np.full(np.shape(years), equity.pwerm_per_dollar / ratio)
+        return 1.0 - dlom(equity.dlom_model, equity.sigma, years, equity.rate)
+
+    at_liquidity = illiquid(np.full_like(grant, t_liq))
+    if tender is None:
+        sold_cash = np.zeros_like(grant)
+        unsold = at_liquidity
+        discount = (np.full_like(grant, np.nan) if equity.pwerm_per_dollar is not None
+                    else 1.0 - at_liquidity)
     else:
-        discount = np.full_like(grant, np.nan)
-        kept = np.full_like(grant, equity.pwerm_per_dollar)
-    per_dollar = ratio * sold * tender_price + (1.0 - sold) * kept
-    equity_value = grant * p_vest * (1.0 - sold) * kept
-    tender_value = at_common * p_vest * sold * tender_price
+        price = 1.0 - tender.discount
+        cap = sellable_share(tender.cap_share_of_vested, grant * ratio * price, 1.0,
+                             tender.cap_per_person_per_window)
+        first = tender_wait_years(tender.windows_per_year, tender.holding_years, tenure_years,
+                                  t_liq)
+        shares, times = tender_slices(cap, tender.windows_per_year, first, t_liq)
+        sold = shares.sum(axis=-1)
+        sold_cash = tender.fill * price * sold
+        unsold = ((1.0 - tender.fill) * (shares * illiquid(times)).sum(axis=-1)
+                  + (1.0 - sold) * at_liquidity)
+        discount = (np.full_like(grant, np.nan) if equity.pwerm_per_dollar is not None
+                    else 1.0 - unsold / np.maximum(1.0 - tender.fill * sold, 1e-300))
+    per_dollar = ratio * (sold_cash + unsold)
+    equity_value = grant * p_vest * ratio * unsold
+    tender_value = grant * p_vest * ratio * sold_cash
+    tender_proceeds = grant * ratio * sold_cash
     units = np.asarray(synthetic_per_year, dtype=float) * np.ones_like(grant)
     synthetic = units * survival(annual_attrition, synthetic_vest_years)
     unvested = unvested_share(tenure_years, vest_years, cliff_years, vests_per_year)
@@ -239,6 +247,7 @@ def package_value(
         cash=cash_a,
         equity=equity_value,
         tender=tender_value,
+        tender_proceeds=tender_proceeds,
         synthetic=synthetic,
         stay_value=cash_a + equity_value + tender_value + synthetic,
         p_vest=p_vest,

@@ -136,3 +136,34 @@ def sellable_share(
         room = windows_per_year * cap_per_person_per_window
         share = np.minimum(share, np.where(annual > 0, room / np.where(annual > 0, annual, 1), 1))
     return np.clip(share, 0.0, 1.0)
+
+
+def tender_slices(
+    cap_share: ArrayLike, windows_per_year: float, first_wait_years: ArrayLike,
+    time_to_liquidity_years: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The slices in which one vested holding is sold, and when (MODEL.md §C).
+
+    Slice ``s = 1, 2, …`` of a holding, ``min(cap, 1 − (s − 1) · cap)`` of it, is sold at window
+    ``s``, ``t_s = first_wait + (s − 1) / windows_per_year`` years from now, while
+    ``t_s < T_liq``; what is left then waits for the liquidity event.
+
+    Args:
+        cap_share: Share of the holding sellable per window, in (0, 1], shape (people,).
+        windows_per_year: Windows a year (> 0).
+        first_wait_years: Wait until the first window the holder may use, shape (people,)
+            (:func:`tender_wait_years`).
+        time_to_liquidity_years: ``T_liq`` (years).
+
+    Returns:
+        ``(shares, times)``, each shape (people, S): the share of the holding sold in each
+        slice (0 past ``T_liq``) and its time in years.
+    """
+    cap = np.asarray(cap_share, dtype=float)
+    first = np.broadcast_to(np.asarray(first_wait_years, dtype=float), cap.shape)
+    positive = cap[cap > 0]
+    n_slices = int(np.ceil(1.0 / positive.min() - 1e-12)) if positive.size else 1
+    s = np.arange(n_slices)
+    shares = np.clip(1.0 - s * cap[..., None], 0.0, cap[..., None])
+    times = first[..., None] + s / windows_per_year
+    return np.where(times < time_to_liquidity_years, shares, 0.0), times

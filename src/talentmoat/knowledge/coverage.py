@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from talentmoat import lab_value
+
 
 def _log_miss(K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split ``log(1 − K)`` into a finite part and an indicator of ``K == 1``.
@@ -58,7 +60,8 @@ def bypassed_rd(
 ) -> np.ndarray:
     """R&D dollars a rival skips by hiring each set: ``Σ_c cost[c] · tacit[c] · cov_S[c]``.
 
-    Only the tacit part walks out with people; the documented part a rival would have to
+    Only the tacit part walks out with people (:func:`talentmoat.lab_value.carry`, the one
+    definition the engine and the investors use too); the documented part a rival would have to
     rebuild anyway.
 
     Args:
@@ -70,7 +73,7 @@ def bypassed_rd(
     Returns:
         USD, shape (...).
     """
-    return coverage(K, members) @ (cost * tacit)
+    return lab_value.bypassed_rd(cost, tacit, coverage(K, members))
 
 
 def mask(n: int, people: list[int] | tuple[int, ...] | np.ndarray) -> np.ndarray:

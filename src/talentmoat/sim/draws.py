@@ -1,9 +1,10 @@
 """The random numbers of a simulation: one stream per replication, shared by every strategy.
 
-Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(*stream, r))`` in a fixed order
-(``stream`` is empty for a single run and ``(point,)`` in a sweep), so its numbers depend only on
-the seed, the stream and ``r`` — never on how replications are split into chunks or spread over
-workers — and every strategy sees the same offers and shocks (common random numbers).
+Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(*stream, r))``, quarter after quarter
+in a fixed order (``stream`` is empty for a single run and ``(point,)`` in a sweep), so its numbers
+depend only on the seed, the stream and ``r`` — never on how replications are split into chunks or
+spread over workers — and they nest over the horizon: the first 4 quarters of a 16-quarter run are
+a 4-quarter run. Every strategy sees the same offers and shocks (common random numbers).
 """
 
 from __future__ import annotations
@@ -65,9 +66,12 @@ def draw(
     count = np.empty((*shape, rivals))
     for k, r in enumerate(replications):  # per-replication streams: chunking cannot matter
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(*stream, r)))
-        background[k] = rng.random((quarters, people), dtype=np.float32)
-        target[k] = rng.random((quarters, rivals, slots))
-        multiple[k] = rng.standard_normal((quarters, rivals, slots))
-        accept[k] = rng.random((quarters, rivals, slots))
-        count[k] = rng.random((quarters, rivals))
+        js = rivals * slots
+        for t in range(quarters):  # quarter by quarter: a shorter horizon is a prefix
+            background[k, t] = rng.random(people, dtype=np.float32)
+            u = rng.random(2 * js + rivals)
+            target[k, t] = u[:js].reshape(rivals, slots)
+            accept[k, t] = u[js:2 * js].reshape(rivals, slots)
+            count[k, t] = u[2 * js:]
+            multiple[k, t] = rng.standard_normal((rivals, slots))
     return Draws(background, target, multiple, accept, count)

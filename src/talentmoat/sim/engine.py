@@ -8,67 +8,57 @@ knowledge, and a quarter is a fixed sequence of vectorised steps (MODEL.md §E�
 2. **Offers**, hiring party by hiring party (rivals, then investors' portfolio companies). Party
    j makes ``⌊h_j⌋`` offers, plus one with probability ``h_j − ⌊h_j⌋``, to distinct people in
    post drawn without replacement with probability ``∝ reach_ji · visibility_i · B({i})^θ_j``
-   (successive sampling on cumulative weights); ``reach`` carries leaked talent maps and
-   investors' routing (:mod:`talentmoat.investors`). Each offer has
-   a multiple ``median · exp(σ Z)``; its value is ``m · face + buyout``. Under a retention grant
-   the lab counters, adding ``min(cap, share · max(0, offer − stay))`` to the package. The person
-   accepts with ``P = 1 / (1 + exp(−ΔU))``, ``ΔU = rest + β_comp ln(offer / stay)``.
-3. **Leavers** carry the tacit part of their knowledge to the rival: its hired miss
-   ``Π (1 − tacit[c] · K[i, c])`` takes each leaver's factor.
-4. **Background attrition** among those still in post, with the quarterly hazard.
-5. **Learning.** Every occupant moves ``η`` of the way to the seat's target (newcomers only
-   move: first occupants start there).
-6. **Rivals rebuild** their own coverage (capped at 1).
-7. **Outcomes.** ``B_lab = Σ w [(1 − tacit) + tacit (1 − Π_active (1 − K))]``,
-   ``B_j = Σ w [1 − (1 − own_j) · hired miss_j]``, ``lead = B_lab − max_j B_j``,
-   ``V = V_0 (φ_fin + φ_int · max(0, lead) / lead_0)`` and the quarter's policy cost.
+   (successive sampling on cumulative weights). Each offer has a multiple
+   ``median · exp(σ Z)``; its value is ``m · face + buyout``. Under a retention grant the lab
+   counters, adding ``min(cap, share · max(0, offer − stay))`` to the package. The person accepts
+   with :func:`talentmoat.behaviour.accept_probability`.
+3. **Leavers** are hired: what they cover waits ``absorption_quarters`` before it counts for
+   the party, and what they carry (:func:`talentmoat.lab_value.carry`) is the tacit share of
+   their noisy-OR coverage.
+4. **Background attrition** among those still in post, then **learning** (newcomers move ``η``
+   of the way to the seat's level).
+5. **The frontier** (:mod:`talentmoat.lab_value`): the lab advances ``a_t`` (from the tacit
+   know-how in post), every party's coverage goes stale by ``(1 − a_t)``, settled hires are
+   absorbed, parties rebuild and learn from what the lab publishes.
+6. **Outcomes**: ``B_lab``, each ``B_j``, the lead, ``V_t`` and the quarter's policy cost.
 
-Nothing here draws random numbers (they come in :class:`~talentmoat.sim.draws.Draws`) or reads
-files, and no Python loop runs over people or replications: running totals (:class:`_Seats`)
-are updated only for the seats that change, by compiled (numba) kernels that visit seats row by
-row — newcomers in one pass (step 1), background attrition and learning in another (steps 4–5) —
-so each replication's sums keep one fixed order whatever the chunk.
+Nothing here draws random numbers (they come in :class:`~talentmoat.sim.draws.Draws`), reads
+files or imports the scenario schema, and no Python loop runs over people or replications:
+running totals are updated only for the seats that change, by compiled (numba) kernels that take
+the seat state as two named tuples (:class:`SeatState`, :class:`SeatRules`, so arguments cannot be
+mis-ordered) and visit seats row by row, so each replication's sums keep one fixed order
+whatever the chunk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
-from scipy.special import expit
 
+from talentmoat.behaviour import accept_probability
+from talentmoat.lab_value import (
+    absorb,
+    advance,
+    blueprint_share,
+    bypassed_rd,
+    diffuse,
+    lab_coverage,
+    lab_share,
+    lab_value,
+    lead,
+    party_coverage,
+    rebuild,
+    stale,
+    tacit_in_post,
+)
 from talentmoat.sim.draws import Draws
-from talentmoat.sim.setup import Setup
+from talentmoat.sim.inputs import Setup, World
 
-
-@dataclass(frozen=True)
-class World:
-    """What every strategy shares (arrays over components have shape (C,)).
-
-    Attributes:
-        weights: Component weights ``w``.
-        replication_cost: Replication cost per component (USD).
-        valuation: ``V_0`` (USD).
-        financial_moat: ``φ_fin``.
-        lead0: The lab's starting lead ``lead_0 > 0``.
-        backfill_quarters: Quarters a seat stays vacant.
-        learning_rate: ``η``.
-        newcomer_knowledge: ``K_new``.
-        role_of: Role index per seat, shape (N,).
-        n_roles: Number of roles.
-    """
-
-    weights: np.ndarray
-    replication_cost: np.ndarray
-    valuation: float
-    financial_moat: float
-    lead0: float
-    backfill_quarters: int
-    learning_rate: float
-    newcomer_knowledge: float
-    role_of: np.ndarray
-    n_roles: int
+__all__ = ["LEARNED", "SeatRules", "SeatState", "Trajectories", "World", "simulate_strategy",
+           "slots"]
 
 
 @dataclass(frozen=True)
@@ -77,35 +67,40 @@ class Trajectories:
 
     Attributes:
         b_lab: Lab's blueprint share, shape (R, T).
-        b_rival: Each rival's blueprint share, shape (R, T, J).
-        bypassed_rd: R&D each rival skipped through hires (USD), shape (R, T, J).
+        b_rival: Each party's blueprint share, shape (R, T, J).
+        bypassed_rd: R&D each party skipped through the hires it made so far (USD),
+            ``Σ cost · tacit · cov_hired`` (no staleness), shape (R, T, J).
         departures: Leavers by destination, shape (R, T, J + 1); the last column is background
             attrition.
+        to_parties_by_role: Leavers to any hiring party by role, shape (R, T, roles).
         headcount: People in post by role, shape (R, T, roles).
         retained: Share of the starting roster still in post, shape (R, T).
-        value: Lab value (USD), shape (R, T).
+        value: Lab value ``V_t`` (USD), shape (R, T).
         cost: Policy cost to the lab in the quarter (USD), shape (R, T).
         tender_cash: Tender proceeds paid to staff in the quarter (USD), shape (R, T).
+        unit_payout: Realised synthetic-unit payout in the quarter (USD), shape (R, T).
+        advance: The lab's advance ``a_t``, shape (R, T).
+        first_hires_carry: Blueprint share carried by the first three people hired by any party
+            so far, ``Σ w · tacit · cov`` of that set, shape (R, T).
     """
 
     b_lab: np.ndarray
     b_rival: np.ndarray
     bypassed_rd: np.ndarray
     departures: np.ndarray
+    to_parties_by_role: np.ndarray
     headcount: np.ndarray
     retained: np.ndarray
     value: np.ndarray
     cost: np.ndarray
     tender_cash: np.ndarray
+    unit_payout: np.ndarray
+    advance: np.ndarray
+    first_hires_carry: np.ndarray
 
 
-def _dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``Σ x · y`` over the last axis of ``x`` (and ``y``), summed in a fixed order per row.
-
-    Used instead of ``@``: BLAS may sum in an order that depends on the number of rows, and a
-    replication's numbers must not depend on the chunk it runs in.
-    """
-    return (x * y).sum(axis=-1)
+FIRST_HIRES = 3
+"""``first_hires_carry`` follows this many hires (MODEL.md §J's compartmentalization test)."""
 
 
 def _row_sum(r: np.ndarray, values: np.ndarray, n_rep: int) -> np.ndarray:
@@ -123,93 +118,74 @@ def _row_sum(r: np.ndarray, values: np.ndarray, n_rep: int) -> np.ndarray:
 
 def slots(setups: list[Setup]) -> int:
     """Offer slots a quarter: the most offers any hiring party of any of the setups can make."""
-    return max((int(np.ceil(rv.offers_per_quarter)) for s in setups for rv in s.rivals),
+    return max((int(np.ceil(p.offers_per_quarter)) for s in setups for p in s.parties),
                default=0)
 
 
-class _Seats:
-    """The seats of one strategy over a block of replications, with running totals.
+class SeatState(NamedTuple):
+    """Per-replication seat state and running totals (updated in place by the kernels).
 
-    Knowledge ``K`` is (R, N, C); everything a quarter needs about the people in post — the
-    lab's log-miss per component, each rival's targeting weights, headcount, costs — is kept as
-    a running total and updated only for the seats that change (leavers, newcomers, learners),
-    so a quarter costs O(R·N) for the draws and targeting, not O(R·N·C).
+    Attributes:
+        K: Knowledge of each seat's occupant, (R, N, C); 0 when vacant.
+        active: Seat in post, (R, N).
+        original: First occupant still in post, (R, N).
+        learning: Occupant still learning toward the seat's level, (R, N).
+        refill_at: Quarter a vacant seat is refilled (−1: not vacant), (R, N).
+        headcount: People in post by role, (R, roles).
+        n_original: First occupants still in post, (R,).
+        seat_cost: Σ cost_per_seat over seats in post, (R,).
+        units: Σ units_per_seat over seats in post, (R,).
+        payout: Σ unit_payout_per_seat over seats in post, (R,).
+        tender: Σ tender_per_seat over seats in post, (R,).
+        lab_log: Σ log(1 − K) over seats in post with K < 1, (R, C).
+        lab_certain: Number of seats in post with K = 1, (R, C).
+        weights: Each party's targeting weight per seat, (J, R, N).
     """
 
-    def __init__(self, setup: Setup, world: World, n_rep: int) -> None:
-        self.setup, self.world = setup, world
-        n, c = setup.target.shape
-        n_parties = len(setup.rivals)
-        self.target = setup.target
-        self.reach = np.array([rv.reach for rv in setup.rivals]).reshape(n_parties, n)
-        thetas = [rv.theta for rv in setup.rivals]
-        self.thetas = np.array(sorted(set(thetas)), dtype=float)  # distinct exponents
-        self.theta_of = np.array([list(self.thetas).index(t) for t in thetas], dtype=np.int64)
-        # Every replication starts alike: fill one row with the compiled update, then copy it.
-        self.K = np.zeros((1, n, c))
-        self.lab_log = np.zeros((1, c))
-        self.lab_certain = np.zeros((1, c))
-        self.weights = np.zeros((n_parties, 1, n))  # targeting weight per party and seat
-        _fill_kernel(self.K, self.target, *self._totals())
-        self.K = np.tile(self.K, (n_rep, 1, 1))
-        self.lab_log = np.tile(self.lab_log, (n_rep, 1))
-        self.lab_certain = np.tile(self.lab_certain, (n_rep, 1))
-        self.weights = np.tile(self.weights, (1, n_rep, 1))
-        self.active = np.ones((n_rep, n), dtype=bool)
-        self.original = np.ones((n_rep, n), dtype=bool)
-        self.learning = np.zeros((n_rep, n), dtype=bool)
-        self.refill_at = np.full((n_rep, n), -1)
-        counts = np.bincount(world.role_of, minlength=world.n_roles).astype(float)
-        self.headcount = np.tile(counts, (n_rep, 1))
-        self.n_original = np.full(n_rep, float(n))
-        self.seat_cost = np.full(n_rep, setup.cost_per_seat.sum())
-        self.units = np.full(n_rep, setup.units_per_seat.sum())
-        self.tender = np.full(n_rep, setup.tender_cash_per_seat.sum())
+    K: np.ndarray
+    active: np.ndarray
+    original: np.ndarray
+    learning: np.ndarray
+    refill_at: np.ndarray
+    headcount: np.ndarray
+    n_original: np.ndarray
+    seat_cost: np.ndarray
+    units: np.ndarray
+    payout: np.ndarray
+    tender: np.ndarray
+    lab_log: np.ndarray
+    lab_certain: np.ndarray
+    weights: np.ndarray
 
-    def _totals(self) -> tuple:
-        """The running totals and constants the compiled kernels update or read."""
-        return (self.lab_log, self.lab_certain, self.weights, self.setup.visibility, self.reach,
-                self.thetas, self.theta_of, self.world.weights)
 
-    def leave(self, r: np.ndarray, n: np.ndarray, t: int) -> None:
-        """Seats (r, n) (row-major) fall vacant in quarter t; refilled after the lag."""
-        _leave_kernel(r, n, t, self.world.backfill_quarters, self.K, self.active, self.original,
-                      self.learning, self.refill_at, *self._running(), *self._totals())
+class SeatRules(NamedTuple):
+    """What the kernels read about seats and parties (never written).
 
-    def _running(self) -> tuple:
-        """Per-replication running totals and their per-seat increments (compiled kernels)."""
-        s = self.setup
-        return (self.world.role_of, self.headcount, self.n_original, self.seat_cost, self.units,
-                self.tender, s.cost_per_seat, s.units_per_seat, s.tender_cash_per_seat)
+    Attributes:
+        target: Level each seat learns toward, (N, C).
+        role_of: Role index per seat, int (N,).
+        cost_per_seat: Lab cost a quarter per seat in post, (N,).
+        units_per_seat: Units' grant-date fair value a quarter per seat, (N,).
+        payout_per_seat: Units' payout a quarter at a full hit per seat, (N,).
+        tender_per_seat: Tender proceeds a quarter per seat, (N,).
+        visibility: Visibility per seat, (N,).
+        reach: Each party's reach per seat, (J, N).
+        thetas: Distinct targeting exponents, (U,).
+        theta_of: Index into ``thetas`` per party, int (J,).
+        w: Component weights, (C,).
+    """
 
-    def refill(self, t: int) -> None:
-        """Newcomers take the seats due in quarter t, at ``min(K_new, target)``."""
-        _refill_kernel(t, self.K, self.target, self.active, self.learning, self.refill_at,
-                       self.world.newcomer_knowledge, *self._running(), *self._totals())
-
-    def attrition_and_learning(self, u: np.ndarray, t: int) -> np.ndarray:
-        """Background departures (``u < hazard``), then a quarter of learning, in one pass.
-
-        Every backfilled seat learns for years, so learners are a growing share of the seats;
-        both steps touch a seat once, in one compiled row-major pass (:func:`_quarter_kernel`).
-
-        Args:
-            u: This quarter's background uniforms, shape (R, N).
-            t: The quarter.
-
-        Returns:
-            Background departures per replication, shape (R,).
-        """
-        departed = np.zeros(len(self.K), dtype=np.int64)
-        _quarter_kernel(t, u, self.setup.hazard, self.world.backfill_quarters, self.K,
-                        self.target, self.active, self.original, self.learning, self.refill_at,
-                        self.world.learning_rate, LEARNED, departed, *self._running(),
-                        *self._totals())
-        return departed
-
-    def lab_miss(self) -> np.ndarray:
-        """``Π_{in post} (1 − K)`` per replication and component, shape (R, C)."""
-        return np.minimum(np.exp(self.lab_log), 1.0) * (self.lab_certain < 0.5)
+    target: np.ndarray
+    role_of: np.ndarray
+    cost_per_seat: np.ndarray
+    units_per_seat: np.ndarray
+    payout_per_seat: np.ndarray
+    tender_per_seat: np.ndarray
+    visibility: np.ndarray
+    reach: np.ndarray
+    thetas: np.ndarray
+    theta_of: np.ndarray
+    w: np.ndarray
 
 
 LEARNED = 1e-9
@@ -217,170 +193,179 @@ LEARNED = 1e-9
 
 
 @numba.njit(cache=True, inline="always")
-def _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas, theta_of, w,
-         powered):  # pragma: no cover - compiled
-    """Set seat (r, i)'s knowledge to ``new`` (C,), updating the running totals in place."""
+def _put(s, c, r, i, new, powered):  # pragma: no cover - compiled
+    """Set seat (r, i)'s knowledge to ``new`` (C,), updating the running totals in place.
+
+    The targeting weight is ``visibility · reach · B({i})^θ``, as
+    :func:`talentmoat.behaviour.targeting_weights` (θ = 1 and 1.5 without a general power).
+    """
     value = 0.0
-    for k in range(K.shape[2]):
-        old = K[r, i, k]
-        value += new[k] * w[k]
+    for k in range(s.K.shape[2]):
+        old = s.K[r, i, k]
+        value += new[k] * c.w[k]
         if new[k] == old:
             continue  # e.g. a newcomer already at the seat's level on this component
         if old >= 1.0:
-            lab_certain[r, k] -= 1.0
+            s.lab_certain[r, k] -= 1.0
         elif old > 0.0:
-            lab_log[r, k] -= np.log1p(-old)
+            s.lab_log[r, k] -= np.log1p(-old)
         if new[k] >= 1.0:
-            lab_certain[r, k] += 1.0
+            s.lab_certain[r, k] += 1.0
         elif new[k] > 0.0:
-            lab_log[r, k] += np.log1p(-new[k])
-        K[r, i, k] = new[k]
-    for u in range(len(thetas)):
+            s.lab_log[r, k] += np.log1p(-new[k])
+        s.K[r, i, k] = new[k]
+    for u in range(len(c.thetas)):
         if value <= 0.0:
             powered[u] = 0.0
-        elif thetas[u] == 1.0:
+        elif c.thetas[u] == 1.0:
             powered[u] = value
-        elif thetas[u] == 1.5:
-            powered[u] = value * np.sqrt(value)  # the default θ, without a general power
+        elif c.thetas[u] == 1.5:
+            powered[u] = value * np.sqrt(value)
         else:
-            powered[u] = value ** thetas[u]
-    for j in range(weights.shape[0]):
-        weights[j, r, i] = visibility[i] * reach[j, i] * powered[theta_of[j]]
-
-
-@numba.njit(cache=True)
-def _fill_kernel(K, target, lab_log, lab_certain, weights, visibility, reach, thetas, theta_of,
-                 w):  # pragma: no cover - compiled
-    """Put every seat of every row of K (all zero) at its target, updating the totals.
-
-    Shapes: K (R, N, C), target (N, C), lab_log and lab_certain (R, C), weights (J, R, N),
-    visibility (N,), reach (J, N), thetas (distinct exponents), theta_of (J,), w (C,).
-    """
-    powered = np.empty(len(thetas))
-    for r in range(K.shape[0]):
-        for i in range(K.shape[1]):
-            _put(K, r, i, target[i], lab_log, lab_certain, weights, visibility, reach, thetas,
-                 theta_of, w, powered)
+            powered[u] = value ** c.thetas[u]
+    for j in range(s.weights.shape[0]):
+        s.weights[j, r, i] = c.visibility[i] * c.reach[j, i] * powered[c.theta_of[j]]
 
 
 @numba.njit(cache=True, inline="always")
-def _tally_seat(r, i, sign, role_of, headcount, n_original, seat_cost, units, tender,
-                cost_per_seat, units_per_seat, tender_per_seat):  # pragma: no cover - compiled
+def _tally(s, c, r, i, sign):  # pragma: no cover - compiled
     """Add (sign 1) or remove (sign −1) seat (r, i) from the per-replication totals."""
-    headcount[r, role_of[i]] += sign
-    seat_cost[r] += sign * cost_per_seat[i]
-    units[r] += sign * units_per_seat[i]
-    tender[r] += sign * tender_per_seat[i]
+    s.headcount[r, c.role_of[i]] += sign
+    s.seat_cost[r] += sign * c.cost_per_seat[i]
+    s.units[r] += sign * c.units_per_seat[i]
+    s.payout[r] += sign * c.payout_per_seat[i]
+    s.tender[r] += sign * c.tender_per_seat[i]
+
+
+@numba.njit(cache=True)
+def _fill_kernel(s, c):  # pragma: no cover - compiled
+    """Put every seat of every row (all zero) at its target, updating the totals."""
+    powered = np.empty(len(c.thetas))
+    for r in range(s.K.shape[0]):
+        for i in range(s.K.shape[1]):
+            _put(s, c, r, i, c.target[i], powered)
 
 
 @numba.njit(cache=True, inline="always")
-def _vacate(r, i, t, backfill, K, active, original, learning, refill_at, role_of, headcount,
-            n_original, seat_cost, units, tender, cost_per_seat, units_per_seat,
-            tender_per_seat, lab_log, lab_certain, weights, visibility, reach, thetas,
-            theta_of, w, powered, blank):  # pragma: no cover - compiled
-    """Seat (r, i) falls vacant in quarter t.
-
-    Its knowledge leaves the lab's totals, and it is refilled at the start of quarter
-    ``t + backfill + 1``. ``blank`` is a zero vector (C,).
-    """
-    _put(K, r, i, blank, lab_log, lab_certain, weights, visibility, reach,
-         thetas, theta_of, w, powered)
-    _tally_seat(r, i, -1.0, role_of, headcount, n_original, seat_cost, units, tender,
-                cost_per_seat, units_per_seat, tender_per_seat)
-    if original[r, i]:
-        n_original[r] -= 1.0
-    active[r, i] = False
-    original[r, i] = False
-    learning[r, i] = False
-    refill_at[r, i] = t + backfill + 1
+def _vacate(s, c, r, i, t, backfill, powered, blank):  # pragma: no cover - compiled
+    """Seat (r, i) falls vacant in quarter t; refilled at the start of ``t + backfill + 1``."""
+    _put(s, c, r, i, blank, powered)
+    _tally(s, c, r, i, -1.0)
+    if s.original[r, i]:
+        s.n_original[r] -= 1.0
+    s.active[r, i] = False
+    s.original[r, i] = False
+    s.learning[r, i] = False
+    s.refill_at[r, i] = t + backfill + 1
 
 
 @numba.njit(cache=True)
-def _leave_kernel(rows, seats, t, backfill, K, active, original, learning, refill_at, role_of,
-                  headcount, n_original, seat_cost, units, tender, cost_per_seat,
-                  units_per_seat, tender_per_seat, lab_log, lab_certain, weights, visibility,
-                  reach, thetas, theta_of, w):  # pragma: no cover - compiled
-    """Vacate seats (rows[m], seats[m]) in the order given.
-
-    Given row-major, each replication's totals change in its own fixed order, whatever the
-    chunk.
-    """
-    powered = np.empty(len(thetas))
-    blank = np.zeros(K.shape[2])
+def _leave_kernel(s, c, rows, seats, t, backfill):  # pragma: no cover - compiled
+    """Vacate seats (rows[m], seats[m]) in the order given (row-major: a fixed order per row)."""
+    powered = np.empty(len(c.thetas))
+    blank = np.zeros(s.K.shape[2])
     for m in range(len(rows)):
-        _vacate(rows[m], seats[m], t, backfill, K, active, original, learning, refill_at,
-                role_of, headcount, n_original, seat_cost, units, tender, cost_per_seat,
-                units_per_seat, tender_per_seat, lab_log, lab_certain, weights, visibility,
-                reach, thetas, theta_of, w, powered, blank)
+        _vacate(s, c, rows[m], seats[m], t, backfill, powered, blank)
 
 
 @numba.njit(cache=True)
-def _refill_kernel(t, K, target, active, learning, refill_at, k_new, role_of, headcount,
-                   n_original, seat_cost, units, tender, cost_per_seat, units_per_seat,
-                   tender_per_seat, lab_log, lab_certain, weights, visibility, reach, thetas,
-                   theta_of, w):  # pragma: no cover - compiled
+def _refill_kernel(s, c, t, k_new):  # pragma: no cover - compiled
     """Newcomers take the seats due in quarter t, row-major, at ``min(k_new, target)``."""
-    n_rep, n, c = K.shape
-    start = np.empty(c)
-    powered = np.empty(len(thetas))
+    n_rep, n, n_c = s.K.shape
+    start = np.empty(n_c)
+    powered = np.empty(len(c.thetas))
     for r in range(n_rep):
         for i in range(n):
-            if refill_at[r, i] != t:
+            if s.refill_at[r, i] != t:
                 continue
             behind = False
-            for k in range(c):
-                start[k] = min(k_new, target[i, k])
-                if start[k] < target[i, k]:
+            for k in range(n_c):
+                start[k] = min(k_new, c.target[i, k])
+                if start[k] < c.target[i, k]:
                     behind = True
-            active[r, i] = True
-            refill_at[r, i] = -1
-            learning[r, i] = behind
-            _put(K, r, i, start, lab_log, lab_certain, weights, visibility, reach, thetas,
-                 theta_of, w, powered)
-            _tally_seat(r, i, 1.0, role_of, headcount, n_original, seat_cost, units, tender,
-                        cost_per_seat, units_per_seat, tender_per_seat)
+            s.active[r, i] = True
+            s.refill_at[r, i] = -1
+            s.learning[r, i] = behind
+            _put(s, c, r, i, start, powered)
+            _tally(s, c, r, i, 1.0)
 
 
 @numba.njit(cache=True)
-def _quarter_kernel(t, u, hazard, backfill, K, target, active, original, learning, refill_at,
-                    eta, tol, departed, role_of, headcount, n_original, seat_cost, units,
-                    tender, cost_per_seat, units_per_seat, tender_per_seat, lab_log,
-                    lab_certain, weights, visibility, reach, thetas, theta_of,
-                    w):  # pragma: no cover - compiled
+def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, departed):  # pragma: no cover
     """Background attrition, then learning, for every seat in one row-major pass.
 
-    A seat in post leaves when ``u[r, i] < hazard[i]`` (vacant until quarter
-    ``t + backfill + 1``); otherwise, if it is learning, it moves ``eta`` of the way to its
-    target (snapping to it within ``tol``). Shapes as in :func:`_fill_kernel`; u (R, N),
-    hazard (N,), departed (R,) counts leavers.
+    A seat in post leaves when ``u[r, i] < hazard[i]``; otherwise, if it is learning, it moves
+    ``eta`` of the way to its target (snapping to it within ``tol``). u (R, N), hazard (N,),
+    departed (R,) counts leavers.
     """
-    n_rep, n, c = K.shape
-    new = np.empty(c)
-    blank = np.zeros(c)
-    powered = np.empty(len(thetas))
+    n_rep, n, n_c = s.K.shape
+    new = np.empty(n_c)
+    blank = np.zeros(n_c)
+    powered = np.empty(len(c.thetas))
     for r in range(n_rep):
         for i in range(n):
-            if not active[r, i]:
+            if not s.active[r, i]:
                 continue
             if u[r, i] < hazard[i]:
-                _vacate(r, i, t, backfill, K, active, original, learning, refill_at, role_of,
-                        headcount, n_original, seat_cost, units, tender, cost_per_seat,
-                        units_per_seat, tender_per_seat, lab_log, lab_certain, weights,
-                        visibility, reach, thetas, theta_of, w, powered, blank)
+                _vacate(s, c, r, i, t, backfill, powered, blank)
                 departed[r] += 1
                 continue
-            if not learning[r, i]:
+            if not s.learning[r, i]:
                 continue
             done = True
-            for k in range(c):
-                new[k] = K[r, i, k] + eta * (target[i, k] - K[r, i, k])
-                if target[i, k] - new[k] > tol:
+            for k in range(n_c):
+                new[k] = s.K[r, i, k] + eta * (c.target[i, k] - s.K[r, i, k])
+                if c.target[i, k] - new[k] > tol:
                     done = False
             if done:
-                new[:] = target[i]
-                learning[r, i] = False
-            _put(K, r, i, new, lab_log, lab_certain, weights, visibility, reach, thetas,
-                 theta_of, w, powered)
+                new[:] = c.target[i]
+                s.learning[r, i] = False
+            _put(s, c, r, i, new, powered)
+
+
+def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules]:
+    """Every seat at its first occupant's knowledge, in every replication."""
+    n, n_c = setup.target.shape
+    n_parties = len(setup.parties)
+    thetas_of = [p.theta for p in setup.parties]
+    thetas = np.array(sorted(set(thetas_of)), dtype=float)
+    rules = SeatRules(
+        target=np.ascontiguousarray(setup.target, dtype=float),
+        role_of=np.asarray(world.role_of, dtype=np.int64),
+        cost_per_seat=np.asarray(setup.cost_per_seat, dtype=float),
+        units_per_seat=np.asarray(setup.units_per_seat, dtype=float),
+        payout_per_seat=np.asarray(setup.unit_payout_per_seat, dtype=float),
+        tender_per_seat=np.asarray(setup.tender_cash_per_seat, dtype=float),
+        visibility=np.asarray(setup.visibility, dtype=float),
+        reach=np.array([p.reach for p in setup.parties], dtype=float).reshape(n_parties, n),
+        thetas=thetas,
+        theta_of=np.array([list(thetas).index(t) for t in thetas_of], dtype=np.int64),
+        w=np.asarray(world.weights, dtype=float),
+    )
+    one = SeatState(
+        K=np.zeros((1, n, n_c)), active=np.ones((1, n), dtype=bool),
+        original=np.ones((1, n), dtype=bool), learning=np.zeros((1, n), dtype=bool),
+        refill_at=np.full((1, n), -1, dtype=np.int64),
+        headcount=np.zeros((1, world.n_roles)), n_original=np.full(1, float(n)),
+        seat_cost=np.zeros(1), units=np.zeros(1), payout=np.zeros(1), tender=np.zeros(1),
+        lab_log=np.zeros((1, n_c)), lab_certain=np.zeros((1, n_c)),
+        weights=np.zeros((n_parties, 1, n)),
+    )
+    _fill_kernel(one, rules)
+    one.headcount[0] = np.bincount(rules.role_of, minlength=world.n_roles)
+    one.seat_cost[0] = rules.cost_per_seat.sum()
+    one.units[0] = rules.units_per_seat.sum()
+    one.payout[0] = rules.payout_per_seat.sum()
+    one.tender[0] = rules.tender_per_seat.sum()
+    state = SeatState(*[np.repeat(x, n_rep, axis=1) if name == "weights"
+                        else np.repeat(x, n_rep, axis=0)
+                        for name, x in zip(SeatState._fields, one, strict=True)])
+    return state, rules
+
+
+def _lab_miss(state: SeatState) -> np.ndarray:
+    """``Π_{in post} (1 − K)`` per replication and component, shape (R, C)."""
+    return np.minimum(np.exp(state.lab_log), 1.0) * (state.lab_certain < 0.5)
 
 
 @numba.njit(cache=True)
@@ -440,7 +425,7 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
     """Run one strategy over a block of replications.
 
     Args:
-        setup: The strategy's static inputs (seats N, components C, rivals J).
+        setup: The strategy's static inputs (seats N, components C, parties J).
         world: What all strategies share.
         draws: The block's random numbers, shapes (R, T, ...).
 
@@ -448,73 +433,111 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
         The trajectories, shapes (R, T, ...).
     """
     n_rep, quarters, n = draws.background.shape
-    n_rivals = len(setup.rivals)
+    n_parties = len(setup.parties)
     w, tacit = world.weights, setup.tacit
-    seats = _Seats(setup, world, n_rep)
-    hired_log_miss = np.zeros((n_rep, n_rivals, len(w)))
-    own = np.zeros((n_rep, n_rivals, len(w)))
-    rebuild = np.zeros((n_rivals, len(w)))
-    for j, rv in enumerate(setup.rivals):
-        own[:, j] = rv.initial_own
-        rebuild[j] = rv.rebuild_per_quarter
-    phi = world.financial_moat
+    n_c = len(w)
+    state, rules = _start(setup, world, n_rep)
+    lag = world.absorption_quarters
+    own = np.zeros((n_rep, n_parties, n_c))
+    for j, party in enumerate(setup.parties):
+        own[:, j] = party.initial_own
+    rate = np.array([p.rebuild_per_quarter for p in setup.parties]).reshape(n_parties, n_c)
+    hired = np.zeros((n_rep, n_parties, n_c))  # absorbed hires' coverage (stale-adjusted)
+    pending = np.zeros((lag + 1, n_rep, n_parties, n_c))  # hires still settling, by quarter
+    hired_log = np.zeros((n_rep, n_parties, n_c))  # Σ log(1 − K) of every hire (bypassed R&D)
+    first_log = np.zeros((n_rep, n_c))  # the first FIRST_HIRES hires, any party
+    n_hired = np.zeros(n_rep, dtype=np.int64)
+    tacit0 = float(tacit_in_post(w, tacit, 1.0 - np.prod(1.0 - setup.K, axis=0)))
     out = {
         "b_lab": np.empty((n_rep, quarters)),
-        "b_rival": np.empty((n_rep, quarters, n_rivals)),
-        "bypassed_rd": np.empty((n_rep, quarters, n_rivals)),
-        "departures": np.zeros((n_rep, quarters, n_rivals + 1), dtype=np.int64),
+        "b_rival": np.empty((n_rep, quarters, n_parties)),
+        "bypassed_rd": np.empty((n_rep, quarters, n_parties)),
+        "departures": np.zeros((n_rep, quarters, n_parties + 1), dtype=np.int64),
+        "to_parties_by_role": np.zeros((n_rep, quarters, world.n_roles), dtype=np.int64),
         "headcount": np.empty((n_rep, quarters, world.n_roles)),
         "retained": np.empty((n_rep, quarters)),
         "value": np.empty((n_rep, quarters)),
         "cost": np.zeros((n_rep, quarters)),
         "tender_cash": np.empty((n_rep, quarters)),
+        "unit_payout": np.empty((n_rep, quarters)),
+        "advance": np.empty((n_rep, quarters)),
+        "first_hires_carry": np.empty((n_rep, quarters)),
     }
 
     for t in range(quarters):
-        seats.refill(t)
-        for j, rv in enumerate(setup.rivals):
-            most = int(np.ceil(rv.offers_per_quarter))
+        _refill_kernel(state, rules, t, world.newcomer_knowledge)
+        slot = t % (lag + 1)
+        for j, party in enumerate(setup.parties):
+            most = int(np.ceil(party.offers_per_quarter))
             if most == 0:
                 continue
-            whole = np.floor(rv.offers_per_quarter)
-            counts = (whole + (draws.count[:, t, j] < rv.offers_per_quarter - whole)).astype(int)
-            chosen = _choose(seats.weights[j], draws.target[:, t, j, :most], counts)
+            whole = np.floor(party.offers_per_quarter)
+            counts = (whole + (draws.count[:, t, j] < party.offers_per_quarter - whole)
+                      ).astype(np.int64)
+            chosen = _choose(state.weights[j], draws.target[:, t, j, :most], counts)
             valid = chosen >= 0
             seat = np.where(valid, chosen, 0)
-            multiple = rv.multiple_median * np.exp(rv.multiple_sigma
-                                                   * draws.multiple[:, t, j, :most])
-            offer = multiple * rv.offer_face[seat] + rv.buyout[seat]
+            multiple = party.multiple_median * np.exp(party.multiple_sigma
+                                                      * draws.multiple[:, t, j, :most])
+            offer = multiple * party.offer_face[seat] + party.buyout[seat]
             stay = setup.stay_value[seat]
             raise_ = np.minimum(setup.counter_cap[seat],
                                 setup.counter_share[seat] * np.maximum(0.0, offer - stay))
-            p = expit(rv.utility_rest[seat] + setup.beta_comp * np.log(offer / (stay + raise_)))
+            p = accept_probability(party.utility_rest[seat], setup.beta_comp,
+                                   offer / (stay + raise_))
             accept = valid & (draws.accept[:, t, j, :most] < p)
             countered = valid & ~accept & (raise_ > 0)
             out["cost"][:, t] += (countered * raise_).sum(axis=1) * setup.counter_years
             r, k = np.nonzero(accept)
             m = chosen[r, k]
             with np.errstate(divide="ignore"):
-                hired_log_miss[:, j] += _row_sum(r, np.log1p(-tacit * seats.K[r, m]), n_rep)
+                logs = np.log1p(-state.K[r, m])
+            summed = _row_sum(r, logs, n_rep)
+            pending[slot][:, j] = absorb(pending[slot][:, j], 1.0 - np.exp(summed))
+            hired_log[:, j] += summed
+            rank = np.arange(len(r)) - np.searchsorted(r, r)  # order within the row
+            first = n_hired[r] + rank < FIRST_HIRES
+            first_log += _row_sum(r[first], logs[first], n_rep)
+            n_hired += np.bincount(r, minlength=n_rep)
             out["departures"][:, t, j] = accept.sum(axis=1)
-            seats.leave(r, m, t)
+            np.add.at(out["to_parties_by_role"][:, t], (r, rules.role_of[m]), 1)
+            _leave_kernel(state, rules, r, m, t, world.backfill_quarters)
 
-        out["departures"][:, t, n_rivals] = seats.attrition_and_learning(
-            draws.background[:, t], t)
-        own = np.minimum(1.0, own + rebuild)
+        departed = np.zeros(n_rep, dtype=np.int64)
+        _quarter_kernel(state, rules, t, draws.background[:, t], setup.hazard,
+                        world.backfill_quarters, world.learning_rate, LEARNED, departed)
+        out["departures"][:, t, n_parties] = departed
 
-        b_lab = _dot((1.0 - tacit) + tacit * (1.0 - seats.lab_miss()), w)
-        hired_miss = np.exp(hired_log_miss)
-        b_rival = _dot(1.0 - (1.0 - own) * hired_miss, w)
-        lead = b_lab - (b_rival.max(axis=1) if n_rivals else 0.0)
+        cov_post = 1.0 - _lab_miss(state)
+        ratio = tacit_in_post(w, tacit, cov_post) / tacit0 if tacit0 > 0 else np.ones(n_rep)
+        a_t = advance(world.a0, ratio, world.gamma, setup.directed_ratio, world.kappa,
+                      world.exploration_gain, setup.blue_sky_share, setup.drag)
+        own = stale(own, a_t)
+        hired = stale(hired, a_t)
+        for q in range(lag + 1):
+            pending[q] = stale(pending[q], a_t)
+        due = (t - lag) % (lag + 1)
+        hired = absorb(hired, pending[due])
+        pending[due] = 0.0
+        own = rebuild(own, rate)
+        cov_lab = lab_coverage(tacit, cov_post)[:, None, :]
+        own = diffuse(own, party_coverage(own, tacit, hired), cov_lab, setup.diffusion)
+        b_rival = blueprint_share(w, party_coverage(own, tacit, hired))
+        b_lab = lab_share(w, tacit, cov_post)
+        gap = lead(b_lab, b_rival)
+        held = np.clip(gap / world.lead0, 0.0, 1.0)
         out["b_lab"][:, t] = b_lab
         out["b_rival"][:, t] = b_rival
-        out["bypassed_rd"][:, t] = _dot(1.0 - hired_miss, world.replication_cost)
-        out["value"][:, t] = world.valuation * (phi + (1.0 - phi) * np.maximum(0.0, lead)
-                                                / world.lead0)
-        out["tender_cash"][:, t] = seats.tender
-        out["cost"][:, t] += (seats.seat_cost + setup.fixed_cost
-                              + seats.units * np.clip(lead / world.lead0, 0.0, 1.0)
-                              + (seats.tender if setup.tender_is_lab_cost else 0.0))
-        out["headcount"][:, t] = seats.headcount
-        out["retained"][:, t] = seats.n_original / n
+        out["advance"][:, t] = a_t
+        out["bypassed_rd"][:, t] = bypassed_rd(world.replication_cost, tacit,
+                                               1.0 - np.exp(hired_log))
+        out["first_hires_carry"][:, t] = blueprint_share(w, tacit * (1.0 - np.exp(first_log)))
+        out["value"][:, t] = lab_value(world.valuation, world.financial_moat, gap, world.lead0)
+        out["tender_cash"][:, t] = state.tender
+        out["unit_payout"][:, t] = state.payout * held
+        out["cost"][:, t] += (state.seat_cost + setup.fixed_cost + state.units
+                              + (state.tender if setup.tender_is_lab_cost else 0.0)
+                              + (setup.one_off_cost if t == 0 else 0.0))
+        out["headcount"][:, t] = state.headcount
+        out["retained"][:, t] = state.n_original / n
     return Trajectories(**out)

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from talentmoat.lab_value import discounted_mean, discounted_total
+from talentmoat.lab_value import lead as lab_lead
 from talentmoat.sim.engine import Trajectories
 from talentmoat.sim.runner import SimulationResult
 
@@ -21,14 +23,15 @@ CONFIDENCE = 0.95
 
 
 def lead(tr: Trajectories) -> np.ndarray:
-    """Blueprint lead over the strongest rival, shape (R, T)."""
-    if tr.b_rival.shape[-1] == 0:
-        return tr.b_lab.copy()
-    return tr.b_lab - tr.b_rival.max(axis=-1)
+    """Blueprint lead over the strongest party, shape (R, T)."""
+    return lab_lead(tr.b_lab, tr.b_rival)
 
 
 def parity_quarter(tr: Trajectories) -> np.ndarray:
-    """First quarter (1-based) in which some rival's share reaches the lab's, else 0; (R,)."""
+    """First quarter (1-based) in which some party's share reaches the lab's, else 0; (R,).
+
+    0 means censored at T (no parity within the horizon). Parity is not absorbing (§G.5).
+    """
     reached = lead(tr) <= 0
     first = reached.argmax(axis=1) + 1
     return np.where(reached.any(axis=1), first, 0)
@@ -52,7 +55,14 @@ def outcome_totals(result: SimulationResult, name: str) -> dict[str, Any]:
             "reached_share": float((par > 0).mean()),
             "median_quarter_if_reached": float(np.median(par[par > 0])) if (par > 0).any()
             else None,
+            "censored_share": float((par == 0).mean()),
+            "censored_at_quarter": int(gap.shape[1]),
         },
+        "departures_to_parties_by_role": dict(zip(
+            result.roles, tr.to_parties_by_role.sum(axis=1).mean(axis=0).tolist(), strict=True)),
+        "first_year_to_parties_by_role": dict(zip(
+            result.roles, tr.to_parties_by_role[:, :4].sum(axis=1).mean(axis=0).tolist(),
+            strict=True)),
         "totals": {
             "departures_by_rival": dict(zip(result.rivals, departures[:-1].tolist(),
                                             strict=True)),
@@ -63,6 +73,8 @@ def outcome_totals(result: SimulationResult, name: str) -> dict[str, Any]:
                                         .tolist(), strict=True)),
             "value_end": float(tr.value[:, -1].mean()),
             "value_mean_over_horizon": float(tr.value.mean()),
+            "value_discounted": float(discounted_mean(tr.value, result.discount_rate).mean()),
+            "unit_payout": float(tr.unit_payout.sum(axis=1).mean()),
             "lead_end": float(gap[:, -1].mean()),
         },
     }
@@ -73,7 +85,8 @@ def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
     tr = result.trajectories[name]
     reps = tr.b_lab.shape[0]
     gap = lead(tr)
-    reached_by = [(lead(tr)[:, : t + 1] <= 0).any(axis=1).mean() for t in range(gap.shape[1])]
+    at_parity = gap <= 0
+    reached_by = np.maximum.accumulate(at_parity, axis=1).mean(axis=0).tolist()
     per_rival = {
         rival: [(tr.b_rival[:, : t + 1, j] >= tr.b_lab[:, : t + 1]).any(axis=1).mean()
                 for t in range(gap.shape[1])]
@@ -97,6 +110,7 @@ def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
                                     for k, role in enumerate(result.roles)},
         "headcount_by_role": {role: _band(tr.headcount[..., k])
                               for k, role in enumerate(result.roles)},
+        "p_parity_in_quarter": at_parity.mean(axis=0).tolist(),
         "p_parity_by_quarter": {"any": reached_by, **per_rival},
         **outcome_totals(result, name),
         "replications": reps,
@@ -114,32 +128,36 @@ def paired(diff: np.ndarray) -> dict[str, float]:
 
 
 def compare(result: SimulationResult) -> list[dict[str, Any]]:
-    """Each strategy against the baseline, on the same replications, ranked.
+    """Each strategy against the baseline, on the same replications, ranked by net benefit.
 
-    Per replication, the difference (strategy − baseline) of the lab value averaged over the
-    horizon, the final lead, all departures, departures to rivals and the policy cost. The rank
-    is by value retained per dollar of policy cost (``Δ mean value / mean cost``); a strategy
-    that costs nothing and retains value ranks first.
+    Per replication, the difference (strategy − baseline) of the discounted lab value (the
+    discount-weighted mean of ``V_t``, :func:`talentmoat.lab_value.discounted_mean`), the mean
+    and final value, the mean lead, departures and the discounted policy cost; the **net
+    benefit** is ``Δ discounted value − Δ discounted cost`` (MODEL.md §H). Value per dollar
+    (``Δ discounted value / Δ cost``) is a column; a strategy at no cost shows "no cost".
 
     Returns:
-        One row per non-baseline strategy, best first.
+        One row per non-baseline strategy, highest mean net benefit first.
     """
     base_name = result.strategies[0]
     base = result.trajectories[base_name]
+    rate = result.discount_rate
+    base_dv = discounted_mean(base.value, rate)
+    base_cost = discounted_total(base.cost, rate)
+    n_rivals = len(result.rivals)
     rows = []
     for name in result.strategies[1:]:
         tr = result.trajectories[name]
-        d_value = tr.value.mean(axis=1) - base.value.mean(axis=1)
-        d_lead = lead(tr).mean(axis=1) - lead(base).mean(axis=1)
-        cost = tr.cost.sum(axis=1)
-        d_cost = cost - base.cost.sum(axis=1)
-        n_rivals = len(result.rivals)
+        d_dv = discounted_mean(tr.value, rate) - base_dv
+        d_cost = discounted_total(tr.cost, rate) - base_cost
         row = {
             "strategy": name,
             "policies": result.provenance["strategies"][name],  # type: ignore[index]
-            "delta_value_mean": paired(d_value),
+            "net_benefit": paired(d_dv - d_cost),
+            "delta_value_discounted": paired(d_dv),
+            "delta_value_mean": paired(tr.value.mean(axis=1) - base.value.mean(axis=1)),
             "delta_value_end": paired(tr.value[:, -1] - base.value[:, -1]),
-            "delta_lead_mean": paired(d_lead),
+            "delta_lead_mean": paired(lead(tr).mean(axis=1) - lead(base).mean(axis=1)),
             "delta_departures": paired(tr.departures.sum(axis=(1, 2))
                                        - base.departures.sum(axis=(1, 2))),
             "delta_departures_to_rivals": paired(
@@ -150,17 +168,7 @@ def compare(result: SimulationResult) -> list[dict[str, Any]]:
             "policy_cost": paired(d_cost),
         }
         mean_cost = row["policy_cost"]["mean"]
-        gain = row["delta_value_mean"]["mean"]
-        row["value_per_dollar"] = gain / mean_cost if mean_cost > 0 else (
-            float("inf") if gain > 0 else float("nan"))
-        points = 100 * row["delta_lead_mean"]["mean"]
-        row["cost_per_lead_point"] = mean_cost / points if points > 0 else None
+        row["value_per_dollar"] = (row["delta_value_discounted"]["mean"] / mean_cost
+                                   if mean_cost > 0 else None)
         rows.append(row)
-
-    def rank(row: dict[str, Any]) -> tuple[int, float]:
-        ratio = row["value_per_dollar"]
-        if np.isnan(ratio):
-            return (2, 0.0)
-        return (0 if ratio > 0 else 1, -ratio)
-
-    return sorted(rows, key=rank)
+    return sorted(rows, key=lambda row: -row["net_benefit"]["mean"])

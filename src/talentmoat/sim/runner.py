@@ -17,11 +17,12 @@ import numpy as np
 
 from talentmoat import __version__
 from talentmoat.errors import InputError
-from talentmoat.lab_economics import require_firm
 from talentmoat.loader import Lab
+from talentmoat.sim.calibrate import Calibration, calibrate_alpha
 from talentmoat.sim.draws import bytes_per_replication, draw
-from talentmoat.sim.engine import Trajectories, World, simulate_strategy, slots
-from talentmoat.sim.setup import Setup, build_setup, initial_lead
+from talentmoat.sim.engine import Trajectories, simulate_strategy, slots
+from talentmoat.sim.inputs import Setup, World
+from talentmoat.sim.setup import build_setup, make_world
 
 MEMORY_BUDGET = 256 * 1024 * 1024
 """Chunks are shrunk so that one chunk's random numbers and engine state fit in this many
@@ -36,7 +37,7 @@ def state_bytes_per_replication(people: int, components: int, parties: int) -> i
 def chunk_size(setups: list[Setup], quarters: int, limit: int) -> int:
     """Replications per chunk: at most ``limit``, and one chunk within :data:`MEMORY_BUDGET`."""
     people, components = setups[0].K.shape
-    parties = len(setups[0].rivals)
+    parties = len(setups[0].parties)
     per_rep = (bytes_per_replication(quarters, people, parties, slots(setups))
                + state_bytes_per_replication(people, components, parties))
     return max(1, min(limit, MEMORY_BUDGET // per_rep))
@@ -55,6 +56,8 @@ class SimulationResult:
         initial_headcount: People in post at the start by role, shape (roles,).
         lead0: The lab's starting lead.
         valuation: ``V_0`` (USD).
+        discount_rate: The firm's annual discount rate.
+        calibration: The acceptance intercepts by role and the attrition they meet.
         provenance: Scenario name, source and hash, seed, version, replications, quarters,
             chunk size, workers and wall time.
     """
@@ -66,27 +69,14 @@ class SimulationResult:
     initial_headcount: np.ndarray
     lead0: float
     valuation: float
+    discount_rate: float
+    calibration: Calibration
     provenance: dict[str, object]
-
-
-def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:
-    """The shared inputs of a simulation, and the role names."""
-    firm = require_firm(lab)
-    bp = lab.scenario.blueprint
-    roles = tuple(sorted(set(lab.roster.roles), key=lab.roster.roles.index))
-    role_of = np.array([roles.index(r) for r in lab.roster.roles])
-    world = World(
-        weights=bp.weights, replication_cost=bp.replication_costs,
-        valuation=firm.valuation, financial_moat=firm.moat.financial, lead0=initial_lead(lab),
-        backfill_quarters=firm.backfill_quarters, learning_rate=firm.learning_rate,
-        newcomer_knowledge=firm.newcomer_knowledge, role_of=role_of, n_roles=len(roles),
-    )
-    return world, roles
 
 
 def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarters: int,
                stream: tuple[int, ...] = ()) -> list[Trajectories]:
-    draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].rivals),
+    draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].parties),
                  slots(setups), stream)
     return [simulate_strategy(setup, world, draws) for setup in setups]
 
@@ -141,7 +131,9 @@ def simulate(
     n_quarters = sim.quarters if quarters is None else quarters
     root = s.seed if seed is None else seed
     world, roles = make_world(lab)
-    setups = [build_setup(lab, name, s.strategies[name]) for name in names]
+    calibration = calibrate_alpha(lab)
+    alpha = calibration.per_person(lab)
+    setups = [build_setup(lab, name, s.strategies[name], alpha) for name in names]
     size = chunk_size(setups, n_quarters, sim.chunk if chunk is None else chunk)
     if workers > 1:  # at least one chunk per worker
         size = max(1, min(size, -(-n_reps // workers)))
@@ -165,11 +157,13 @@ def simulate(
     return SimulationResult(
         strategies=tuple(names),
         trajectories=trajectories,
-        rivals=tuple(rv.name for rv in setups[0].rivals),
+        rivals=tuple(p.name for p in setups[0].parties),
         roles=roles,
         initial_headcount=np.bincount(world.role_of, minlength=len(roles)).astype(float),
         lead0=world.lead0,
         valuation=world.valuation,
+        discount_rate=world.discount_rate,
+        calibration=calibration,
         provenance={
             "scenario": s.name, "source": lab.source, "scenario_sha256": lab.digest,
             "seed": root, "version": __version__, "replications": n_reps,

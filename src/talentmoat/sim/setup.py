@@ -1,110 +1,34 @@
-"""One strategy's static inputs to the engine, as arrays over seats (MODEL.md §C–G).
+"""A strategy's static inputs to the engine, as arrays over seats (MODEL.md §C–G).
 
-A strategy is a set of policies (:mod:`talentmoat.sim.policies`). Building its :class:`Setup`
-values the packages, offers, compute access and hazards with the package policies in force
-(:func:`talentmoat.lab_economics.assess`), lets each policy adjust the setup in turn, and then
-builds the hiring parties from the knowledge the policies leave: the rivals, then one
-``portfolio:<name>`` party per portfolio company of the syndicate (:mod:`talentmoat.investors`).
-Every strategy of a scenario has the same hiring parties, so strategies share their draws; a party
-that the non-poach request silences has offer rate 0. The engine then only moves arrays.
+A strategy is a set of policies (:mod:`talentmoat.policies`). Building its
+:class:`~talentmoat.sim.inputs.Setup` values the packages, offers, compute access and hazards with
+the policies' terms in force (:func:`talentmoat.lab_economics.assess`), lets each policy adjust
+the setup in turn, and then builds the hiring parties from the knowledge the policies leave: the
+rivals, then one ``portfolio:<name>`` party per portfolio company of the syndicate
+(:mod:`talentmoat.investors`). Every strategy of a scenario has the same hiring parties, so
+strategies share their draws; a party that the non-poach request silences has offer rate 0.
+
+The acceptance intercepts ``α_r`` are calibrated once per scenario, on the baseline strategy
+(:func:`talentmoat.sim.calibrate.calibrate_alpha`), and every strategy uses them: the
+calibrate-then-perturb design of MODEL.md §E. The engine then only moves arrays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
-from talentmoat.behaviour import Coefficients, offer_utility, quarterly_background_hazard
+from talentmoat.behaviour import quarterly_background_hazard, utility_rest
 from talentmoat.economics import nominal_package, offer_value
 from talentmoat.errors import InputError
 from talentmoat.investors import assess_syndicate
-from talentmoat.lab_economics import Assessment, assess, require_firm
+from talentmoat.lab_economics import Assessment, assess, require_firm, role_values
+from talentmoat.lab_value import blueprint_share, lab_coverage, lab_share, steady_state_own
 from talentmoat.loader import Lab
-from talentmoat.scenario import ConstantMultiple, Rival
-from talentmoat.sim.policies import make_policy
-
-
-@dataclass(frozen=True)
-class RivalSetup:
-    """One rival's offers and rebuilding (arrays over seats have shape (N,)).
-
-    Attributes:
-        name: The rival's name.
-        offers_per_quarter: Expected offers a quarter (the fractional part is a Bernoulli draw).
-        multiple_median: Median offer multiple.
-        multiple_sigma: Lognormal sigma of the multiple (0: constant).
-        offer_face: Value to the person per unit of multiple (USD/yr), shape (N,).
-        buyout: Value of the rival's buy-out of the forfeit (USD/yr), shape (N,).
-        utility_rest: ``α`` plus the compute, autonomy and friction terms of ``ΔU``, shape (N,).
-        theta: Targeting exponent ``θ``.
-        reach: Multiplier of its targeting weight per seat, shape (N,): 1 for a rival without
-            a leaked talent map, higher on mapped people when a map reached it; for a portfolio
-            company, the chance it reaches each seat (facilitated, or through a leaked map).
-        rebuild_per_quarter: Growth of its own coverage a quarter, shape (C,).
-        initial_own: Its own coverage at the start, shape (C,).
-    """
-
-    name: str
-    offers_per_quarter: float
-    multiple_median: float
-    multiple_sigma: float
-    offer_face: np.ndarray
-    buyout: np.ndarray
-    utility_rest: np.ndarray
-    theta: float
-    reach: np.ndarray
-    rebuild_per_quarter: np.ndarray
-    initial_own: np.ndarray
-
-
-@dataclass(frozen=True)
-class Setup:
-    """A strategy's static inputs; arrays over seats have shape (N,), knowledge (N, C).
-
-    Attributes:
-        name: Strategy name.
-        policies: Policies in force.
-        K: Knowledge of each seat's first occupant, shape (N, C).
-        tacit: Tacit share of each component, shape (C,): the blueprint's, except that the
-            organisation documents the components it holds under compartmentalization (0).
-        target: Level a newcomer in the seat learns toward, shape (N, C).
-        visibility: Visibility to rivals, shape (N,).
-        stay_value: Risk-adjusted package (USD/yr), shape (N,).
-        beta_comp: Weight of ``ln(offer/stay)`` in ``ΔU``.
-        hazard: Quarterly background hazard, shape (N,).
-        rivals: One entry per hiring party: the rivals, then the portfolio companies.
-        counter_share: Share of an offer's gap the lab matches (0: no counter), shape (N,).
-        counter_cap: Cap on a counter-offer (USD/yr), shape (N,).
-        counter_years: Years of a counter-offer the lab pays when the person stays.
-        cost_per_seat: Lab cost a quarter of each active seat (USD), shape (N,).
-        units_per_seat: Synthetic-unit payout a quarter at full metric hit (USD), shape (N,).
-        tender_cash_per_seat: Tender proceeds a quarter (USD), shape (N,).
-        tender_is_lab_cost: Whether the lab itself buys in the tenders.
-        fixed_cost: Lab cost a quarter independent of headcount (USD).
-        nonpoach_request: Whether the lab has asked its investors not to poach (investors that
-            agreed then weigh their deterrent before facilitating a hire).
-    """
-
-    name: str
-    policies: tuple[str, ...]
-    K: np.ndarray
-    tacit: np.ndarray
-    target: np.ndarray
-    visibility: np.ndarray
-    stay_value: np.ndarray
-    beta_comp: float
-    hazard: np.ndarray
-    rivals: list[RivalSetup]
-    counter_share: np.ndarray
-    counter_cap: np.ndarray
-    counter_years: float
-    cost_per_seat: np.ndarray
-    units_per_seat: np.ndarray
-    tender_cash_per_seat: np.ndarray
-    tender_is_lab_cost: bool
-    fixed_cost: float
-    nonpoach_request: bool = False
+from talentmoat.policies import make_policies
+from talentmoat.scenario import ConstantMultiple, LognormalMultiple, Rival
+from talentmoat.sim.inputs import HiringParty, Setup, World
 
 
 def _by_component(lab: Lab, value: float | dict[str, float], default: float) -> np.ndarray:
@@ -124,6 +48,11 @@ def rival_rebuild(lab: Lab, rival: Rival) -> np.ndarray:
     return np.where(cost > 0, spend / np.where(cost > 0, cost, 1.0), np.where(spend > 0, 1.0, 0.0))
 
 
+def rival_initial(lab: Lab, rival: Rival) -> np.ndarray:
+    """A rival's own coverage at the start, shape (C,)."""
+    return _by_component(lab, rival.initial_coverage, 0.0)
+
+
 def initial_lead(lab: Lab) -> float:
     """``lead_0 = B_lab − max_j B_j`` at the start, with every person in post.
 
@@ -131,9 +60,8 @@ def initial_lead(lab: Lab) -> float:
         InputError: When the lab does not start ahead (MODEL.md §G requires ``lead_0 > 0``).
     """
     bp = lab.scenario.blueprint
-    miss = np.prod(1.0 - lab.roster.K, axis=0)
-    b_lab = float(bp.weights @ ((1.0 - bp.tacit) + bp.tacit * (1.0 - miss)))
-    b_rivals = [float(bp.weights @ _by_component(lab, r.initial_coverage, 0.0))
+    b_lab = float(lab_share(bp.weights, bp.tacit, 1.0 - np.prod(1.0 - lab.roster.K, axis=0)))
+    b_rivals = [float(blueprint_share(bp.weights, rival_initial(lab, r)))
                 for r in lab.scenario.rivals]
     lead = b_lab - max(b_rivals, default=0.0)
     if lead <= 0:
@@ -145,13 +73,11 @@ def initial_lead(lab: Lab) -> float:
     return lead
 
 
-def _role_values(lab: Lab, table: dict[str, float], default: float) -> np.ndarray:
-    fallback = table.get("default", default)
-    return np.array([table.get(r, fallback) for r in lab.roster.roles], dtype=float)
+def _median_sigma(m: LognormalMultiple | ConstantMultiple) -> tuple[float, float]:
+    return (m.value, 0.0) if isinstance(m, ConstantMultiple) else (m.median, m.sigma)
 
 
-def hiring_parties(lab: Lab, a: Assessment, coefficients: Coefficients,
-                   setup: Setup) -> list[RivalSetup]:
+def hiring_parties(lab: Lab, a: Assessment, setup: Setup) -> list[HiringParty]:
     """The parties that make offers: the rivals, then the syndicate's portfolio companies.
 
     Built from the knowledge the policies leave (``setup.K``, ``setup.tacit``): whom a portfolio
@@ -177,12 +103,10 @@ def hiring_parties(lab: Lab, a: Assessment, coefficients: Coefficients,
                 targeting_exponent=company.targeting_exponent,
             )
             parties.append((party, 1.0, 0.0, access))
-    rivals = []
+    out = []
     for rival, compute_ratio, autonomy_gap, reach in parties:
-        m = rival.offer_multiple
-        median, sigma = ((m.value, 0.0) if isinstance(m, ConstantMultiple)
-                         else (m.median, m.sigma))
-        rivals.append(RivalSetup(
+        median, sigma = _median_sigma(rival.offer_multiple)
+        out.append(HiringParty(
             name=rival.name,
             offers_per_quarter=rival.hires_per_quarter,
             multiple_median=median,
@@ -191,54 +115,101 @@ def hiring_parties(lab: Lab, a: Assessment, coefficients: Coefficients,
                                    0.0, a.package.forfeit),
             buyout=offer_value(0.0, nominal, rival.liquid_share, rival.illiquid_discount,
                                rival.buyout_share, a.package.forfeit),
-            utility_rest=np.broadcast_to(offer_utility(coefficients, 1.0, compute_ratio,
-                                                       autonomy_gap, rival.friction), (n,)),
+            utility_rest=np.broadcast_to(utility_rest(a.coefficients, compute_ratio,
+                                                      autonomy_gap, rival.friction), (n,)),
             theta=rival.targeting_exponent,
             reach=reach,
             rebuild_per_quarter=rival_rebuild(lab, rival),
-            initial_own=_by_component(lab, rival.initial_coverage, 0.0),
+            initial_own=rival_initial(lab, rival),
         ))
-    return rivals
+    return out
 
 
-def build_setup(lab: Lab, name: str, policies: list[str]) -> Setup:
+def build_setup(lab: Lab, name: str, policies: list[str],
+                alpha: np.ndarray | None = None) -> Setup:
     """The static inputs of one strategy.
 
     Args:
         lab: The loaded scenario (needs ``firm``).
         name: Strategy name.
         policies: Policies in force (names from ``STRATEGY_POLICIES``).
+        alpha: ``α`` per person (:func:`talentmoat.sim.calibrate.calibrate_alpha`); parity's
+            when None.
     """
     scenario = lab.scenario
     firm = require_firm(lab)
     n = lab.roster.size
-    chosen = [make_policy(p, scenario) for p in policies]
-    a = assess(lab, tuple(p.name for p in chosen if p.acts_on_package))
-    b = scenario.behaviour
-    coefficients = Coefficients.from_parity(
-        b.p_accept_at_parity, b.beta_comp, b.beta_compute, b.beta_autonomy, b.beta_friction
-    )
-    n_zeros = np.zeros(n)
+    a = assess(lab, tuple(policies), alpha=alpha)
+    zeros = np.zeros(n)
     setup = Setup(
         name=name,
         policies=tuple(policies),
         K=lab.roster.K,
         tacit=scenario.blueprint.tacit,
         target=lab.roster.K,
-        visibility=_role_values(lab, firm.visibility, 1.0),
+        visibility=role_values(lab, firm.visibility, 1.0),
         stay_value=a.package.stay_value,
-        beta_comp=coefficients.beta_comp,
-        hazard=quarterly_background_hazard(np.broadcast_to(a.background_attrition, (n,))),
-        rivals=[],
-        counter_share=n_zeros,
+        beta_comp=a.coefficients.beta_comp,
+        hazard=quarterly_background_hazard(a.background_attrition),
+        parties=[],
+        counter_share=zeros,
         counter_cap=np.full(n, np.inf),
         counter_years=0.0,
-        cost_per_seat=n_zeros,
-        units_per_seat=n_zeros,
-        tender_cash_per_seat=n_zeros,
+        cost_per_seat=zeros,
+        units_per_seat=zeros,
+        unit_payout_per_seat=zeros,
+        tender_cash_per_seat=zeros,
         tender_is_lab_cost=False,
         fixed_cost=0.0,
+        one_off_cost=0.0,
+        nonpoach_request=False,
+        blue_sky_share=0.0,
+        directed_ratio=1.0,
+        drag=0.0,
+        diffusion=getattr(firm.frontier.diffusion, firm.publication),
     )
-    for policy in chosen:
+    for policy in make_policies(policies, scenario):
         setup = policy.apply(setup, lab, a)
-    return replace(setup, rivals=hiring_parties(lab, a, coefficients, setup))
+    return replace(setup, parties=hiring_parties(lab, a, setup))
+
+
+def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:
+    """The shared inputs of a simulation, and the role names."""
+    firm = require_firm(lab)
+    bp = lab.scenario.blueprint
+    roles = tuple(sorted(set(lab.roster.roles), key=lab.roster.roles.index))
+    role_of = np.array([roles.index(r) for r in lab.roster.roles])
+    world = World(
+        weights=bp.weights, replication_cost=bp.replication_costs,
+        valuation=firm.valuation, financial_moat=firm.moat.financial, lead0=initial_lead(lab),
+        backfill_quarters=firm.backfill_quarters, learning_rate=firm.learning_rate,
+        newcomer_knowledge=firm.newcomer_knowledge, role_of=role_of, n_roles=len(roles),
+        a0=firm.frontier.a0, gamma=firm.frontier.gamma, kappa=firm.frontier.kappa,
+        exploration_gain=firm.frontier.exploration_gain,
+        absorption_quarters=firm.frontier.absorption_quarters,
+        discount_rate=firm.discount_rate,
+    )
+    return world, roles
+
+
+
+
+def rival_shares(lab: Lab) -> list[tuple[str, float, float]]:
+    """Each rival's blueprint share at the start and in its steady state with no hires.
+
+    The steady state is :func:`talentmoat.lab_value.steady_state_own` with the lab's advance at
+    ``a0`` (everyone in post), the diffusion of ``firm.publication`` and the lab's coverage at
+    the start; scenario authors set ``rebuild_rate_per_quarter`` and ``initial_coverage`` with it
+    in view (MODEL.md §G).
+
+    Returns:
+        ``(name, initial B_j, steady-state B_j)`` per rival.
+    """
+    firm = require_firm(lab)
+    bp = lab.scenario.blueprint
+    cov_lab = lab_coverage(bp.tacit, 1.0 - np.prod(1.0 - lab.roster.K, axis=0))
+    d_pub = getattr(firm.frontier.diffusion, firm.publication)
+    return [(r.name, float(blueprint_share(bp.weights, rival_initial(lab, r))),
+             float(blueprint_share(bp.weights, steady_state_own(
+                 rival_rebuild(lab, r), d_pub, firm.frontier.a0, cov_lab))))
+            for r in lab.scenario.rivals]

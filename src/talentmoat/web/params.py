@@ -42,12 +42,12 @@ class Parameter:
 
 PARAMETERS = (
     Parameter(OFFER_SCALE, "Rivals' offer multiple (× the scenario's)", (), 0.5, 2.0, 0.05),
-    Parameter("attrition", "Background attrition a year", ("firm", "base_attrition"),
-              0.0, 0.5, 0.01),
+    Parameter("attrition", "Observed attrition a year (roles without their own)",
+              ("firm", "attrition", "total", "default"), 0.0, 0.5, 0.01),
     Parameter("reserve_share", "Blue-sky compute reserve share",
-              ("policies", "compute", "reserve_share"), 0.0, 0.5, 0.01),
-    Parameter("tender_cap", "Tender cap (share of vested equity)",
-              ("policies", "liquidity", "cap_share_of_vested"), 0.0, 1.0, 0.05),
+              ("policies", "blue_sky", "reserve_share"), 0.0, 0.5, 0.01),
+    Parameter("tender_cap", "Tender cap (share of a holding per window)",
+              ("policies", "tenders", "cap_share_of_vested"), 0.05, 1.0, 0.05),
 )
 
 
