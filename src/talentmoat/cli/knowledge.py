@@ -182,8 +182,8 @@ def validate(
         b_lab = initial_lead(lab) + max(b for _, b, _ in rival_shares(lab))
         console.print(f"lab blueprint share at the start: {b_lab:.3f}", highlight=False)
         for name, start, steady in rival_shares(lab):
-            console.print(f"rival {safe(name)}: share {start:.3f} at the start, {steady:.3f} in its "
-                          "steady state without hires", highlight=False)
+            console.print(f"rival {safe(name)}: share {start:.3f} at the start, {steady:.3f} "
+                          "in its steady state without hires", highlight=False)
         cal = calibrate_alpha(lab)
         for r, a, want, got in zip(cal.roles, cal.alpha, cal.target, cal.expected,
                                    strict=True):
