@@ -112,7 +112,7 @@ seed: 7
 design: {method: morris, samples: 3, levels: 4}
 uncertainties:
   - {name: valuation, path: firm.valuation, dist: log_uniform, low: 2.5e10, high: 1.0e11}
-  - {name: attrition, path: firm.base_attrition, dist: uniform, low: 0.06, high: 0.2}
+  - {name: attrition, path: firm.attrition.total.default, dist: uniform, low: 0.06, high: 0.2}
 """
 
 

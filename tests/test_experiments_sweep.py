@@ -46,13 +46,13 @@ roster:
       knowledge: {default: {dist: beta, a: 0.5, b: 30}}
 firm:
   valuation: 1.0e10
-  base_attrition: 0.11
+  attrition: {total: {default: 0.11}, to_parties: {default: 0.0, core: 0.3}}
   backfill_quarters: 2
 policies:
-  liquidity: {windows_per_year: 2}
+  tenders: {windows_per_year: 2}
 strategies:
   baseline: []
-  tenders: [liquidity]
+  tenders: [tenders]
 RIVALS
 simulation: {quarters: 8, replications: 20}
 """
@@ -74,7 +74,7 @@ metrics: [departures_background, value_mean]
 design: {method: sobol, samples: 256}
 uncertainties:
   - {name: valuation, path: firm.valuation, dist: log_uniform, low: 1.0e9, high: 1.0e11}
-  - {name: attrition, path: firm.base_attrition, dist: uniform, low: 0.05, high: 0.4}
+  - {name: attrition, path: firm.attrition.total.default, dist: uniform, low: 0.05, high: 0.4}
 """
 
 SMALL = """\
@@ -114,8 +114,9 @@ def assert_same(a, b):
 @pytest.mark.parametrize(("line", "needle"), [
     ("{name: x, path: firm.valuaton, dist: uniform, low: 1, high: 2}",
      "uncertainties[x]: path 'firm.valuaton': 'firm' has no field 'valuaton'"),
-    ("{name: x, path: firm.base_attrition, dist: uniform, low: 0.1, high: 1.5}",
-     "uncertainties[x]: value 1.5 puts 'firm.base_attrition' at 1.5, outside the field's range"),
+    ("{name: x, path: firm.attrition.total.default, dist: uniform, low: 0.1, high: 1.5}",
+     "uncertainties[x]: value 1.5 puts 'firm.attrition.total.default' at 1.5, outside the "
+     "field's range"),
     ("{name: x, path: firm.publication, dist: uniform, low: 0, high: 1}",
      "uncertainties[x]: 'firm.publication' is a str in the base scenario"),
     ("{name: x, factor: ['blueprint.components[*].tacit'], dist: uniform, low: 0.5, high: 1.5}",

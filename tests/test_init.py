@@ -73,7 +73,8 @@ def test_init_without_roles_writes_a_scenario_that_validates(tmp_path):
     assert s.pay["contributor"].cash == core["research_engineer"].cash == 2.5e5
     # lead and core map to core; research_engineer to contributor
     assert s.policies.synthetic_equity.roles == ["core"]
-    assert s.policies.compute.roles == ["core", "contributor"]
+    assert s.policies.blue_sky.tokens == {"core": 2.0, "contributor": 1.0}
+    assert set(s.firm.attrition.total) <= {"default", "core", "contributor"}
     assert s.firm.visibility == {"default": 1.0, "core": 2.0}
     assert s.firm.compute.teams == []
     assert s.firm.compute.gpu_hours_per_quarter == pytest.approx(6.0e6 * 5 / 150)

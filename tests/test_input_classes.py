@@ -88,13 +88,12 @@ def test_seed_must_be_an_integer(tiny, value):
 COHORTS = ("  cohorts: [{role: core, count: 2, knowledge: {default: {dist: beta, a: @A@, b: 2}}}, "
            "{role: eng, count: 2, knowledge: {default: {dist: constant, value: 0.1}}}]")
 FIRM = ("firm:\n  valuation: @V@\n  compute: {gpu_hours_per_quarter: @G@, teams: [{role: core, "
-        "share: 1}]}\n  visibility: {core: 2.0}\n"
+        "share: 1}, {role: eng, share: 1}]}\n  visibility: {core: 2.0}\n"
         "rivals: [{name: r, rebuild_focus: {data: @F@}}]\n"
-        "policies:\n  compute: {tokens: seniority, seniority_weights: {core: @W@}, "
-        "roles: [core]}\n")
+        "policies:\n  blue_sky: {tokens: {core: @W@}}\n  synthetic_equity: {roles: [core]}\n")
 FIELDS = {"V": "firm.valuation", "G": "firm.compute.gpu_hours_per_quarter",
           "A": "roster.cohorts[0].knowledge.default.a", "F": "rivals[0].rebuild_focus.data",
-          "W": "policies.compute.seniority_weights.core", "R": "blueprint.components[0]"
+          "W": "policies.blue_sky.tokens.core", "R": "blueprint.components[0]"
                                                                 ".replication_cost"}
 GOOD = {"V": "1.0e9", "G": "1.0e5", "A": "2", "F": "1", "W": "2", "R": "1.0e8"}
 
@@ -130,9 +129,8 @@ def test_an_all_zero_rebuild_focus_is_refused(tiny):
 @pytest.mark.parametrize(("old", "new", "field"), [
     ("visibility: {core: 2.0}", "visibility: {cor: 2.0}", "firm.visibility.cor"),
     ("teams: [{role: core,", "teams: [{role: boss,", "firm.compute.teams[0].role"),
-    ("roles: [core]", "roles: [core, intern]", "policies.compute.roles[1]"),
-    ("seniority_weights: {core: 2}", "seniority_weights: {lead: 2}",
-     "policies.compute.seniority_weights.lead"),
+    ("roles: [core]", "roles: [core, intern]", "policies.synthetic_equity.roles[1]"),
+    ("tokens: {core: 2}", "tokens: {lead: 2}", "policies.blue_sky.tokens.lead"),
 ])
 def test_unknown_roles_are_refused_with_cohorts_and_with_a_csv(tiny, old, new, field):
     text = numbers_scenario().replace(old, new)

@@ -93,7 +93,7 @@ def hostile_lab(tmp_path_factory):
     text = text.replace("name: lean-lab", f"name: {hostile_yaml('lab')}", 1)
     text = text.replace("hyperscaler", hostile_yaml("rival"))  # and the ties that name it
     text = text.replace("- name: crossover-fund", f"- name: {hostile_yaml('fund')}")
-    text = text.replace("  tenders: [liquidity]", f"  {hostile_yaml('strategy')}: [liquidity]")
+    text = text.replace("  tenders: [tenders]", f"  {hostile_yaml('strategy')}: [tenders]")
     path = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
     path.write_text(text)
     return path

@@ -70,7 +70,8 @@ def test_scenarios_list_and_detail_come_from_the_scenario(client):
     s = load_scenario("lean-lab").scenario
     assert detail["strategies"] == {k: list(v) for k, v in s.strategies.items()}
     params = {p["key"]: p["value"] for p in detail["parameters"]}
-    assert params["attrition"] == s.firm.base_attrition and params["offer_multiple"] == 1.0
+    assert params["attrition"] == s.firm.attrition.total["default"]
+    assert params["offer_multiple"] == 1.0
     assert detail["replications"] == s.simulation.replications
     assert client.get("/api/scenarios/bundled:nope").status_code == 404
     assert client.get("/api/scenarios/..%2F..%2Fetc%2Fpasswd").status_code == 404
@@ -79,7 +80,7 @@ def test_scenarios_list_and_detail_come_from_the_scenario(client):
 def test_a_run_reports_progress_figures_and_its_report(client, finished, area_root):
     run_id, strategy = finished
     used = load_scenario(area_root / "inputs" / run_id / "scenario.yaml")
-    assert used.scenario.firm.base_attrition == 0.3  # the parameter reached the run
+    assert used.scenario.firm.attrition.total["default"] == 0.3  # the parameter reached the run
     figs = client.get(f"/api/runs/{run_id}/figures").json()
     assert set(figs) == {"comparison", "cost_benefit", "parity", "lead"}
     assert figs["comparison"]["data"][0]["y"] == [strategy]
@@ -174,7 +175,7 @@ def test_parameters_set_their_paths_and_scale_offers():
     keys = {p["key"]: p for p in available(lab.scenario)}
     tender = keys["tender_cap"]
     assert tender["value"] == 0.2 and tender["high"] == 1.0
-    assert out["policies"]["liquidity"]["cap_share_of_vested"] == 0.5
+    assert out["policies"]["tenders"]["cap_share_of_vested"] == 0.5
     assert data["rivals"][0]["offer_multiple"]["median"] == medians[0]  # the input is untouched
     with pytest.raises(InputError, match=r"between 0\.5 and 2\.0"):
         apply(data, lab.scenario, {"offer_multiple": 3.0})

@@ -180,6 +180,11 @@ def build_scaffold(roster_text: str, roster_source: str, roster_ref: str, templa
                   for r, v in table.items()}
         table.clear()
         table.update({r: v for r, v in mapped.items() if r == "default" or r in present})
+    if firm is not None:  # the template's parties aim at its core: others leave elsewhere
+        shares = firm["attrition"]["to_parties"]
+        kept = {r: v for r, v in shares.items() if r == CORE}
+        shares.clear()
+        shares.update({"default": 0.0, **kept})
     for rival in data["rivals"]:
         rival["rebuild_focus"] = {c: v for c, v in rival["rebuild_focus"].items()
                                   if c in components}
