@@ -91,7 +91,10 @@ uncertainties:
 
 
 def write(tmp_path, spec, rivals=True, **subs):
-    (tmp_path / "lab.yaml").write_text(SCENARIO.replace("RIVALS\n", RIVAL if rivals else ""))
+    lab = SCENARIO.replace("RIVALS\n", RIVAL if rivals else "")
+    if not rivals:  # with no hiring party all observed attrition is background
+        lab = lab.replace("to_parties: {default: 0.0, core: 0.3}", "to_parties: {default: 0.0}")
+    (tmp_path / "lab.yaml").write_text(lab)
     for key, value in subs.items():
         spec = spec.replace(key, str(value))
     path = tmp_path / "spec.yaml"

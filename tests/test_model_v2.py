@@ -360,7 +360,7 @@ def test_parity_mode_warns_when_attrition_is_far_from_the_observed(tmp_path):
 
     path = tmp_path / "parity.yaml"
     path.write_text(SMALL + "behaviour: {alpha: parity, p_accept_at_parity: 0.9}\n")
-    result = CliRunner().invoke(app, ["validate", str(path)])
+    result = CliRunner().invoke(app, ["validate", str(path), "--model"])
     assert result.exit_code == 0, result.output
     assert "warning: behaviour.alpha: parity gives role core" in result.stderr
     assert "steady state without hires" in result.stdout

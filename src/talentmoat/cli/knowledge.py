@@ -157,6 +157,10 @@ def validate(
     show: Annotated[bool, typer.Option(
         "--show", help="Print the resolved scenario (extends merged, defaults filled) as YAML.")]
         = False,
+    model: Annotated[bool, typer.Option(
+        "--model", help="Also print the lab's and each rival's starting and steady-state "
+        "blueprint share and the calibrated acceptance intercept per role (loads the engine: "
+        "seconds, not milliseconds).")] = False,
 ) -> None:
     """Check a scenario file and its roster; print 'ok' and a one-line summary."""
     from talentmoat.loader import load_scenario
@@ -175,7 +179,7 @@ def validate(
         + f", {len(s.blueprint.components)} components, seed {s.seed}",
         highlight=False,
     )
-    if s.firm is not None and s.rivals:
+    if model and s.firm is not None and s.rivals:
         from talentmoat.sim.calibrate import calibrate_alpha
         from talentmoat.sim.setup import initial_lead, rival_shares
 
