@@ -8,6 +8,7 @@ from talentmoat.cli import experiments as _experiments  # noqa: F401  (registers
 from talentmoat.cli import init as _init  # noqa: F401  (registers commands)
 from talentmoat.cli import investors as _investors  # noqa: F401  (registers commands)
 from talentmoat.cli import knowledge as _knowledge  # noqa: F401  (registers commands)
+from talentmoat.cli import optimize as _optimize  # noqa: F401  (registers commands)
 from talentmoat.cli import report as _report  # noqa: F401  (registers commands)
 from talentmoat.cli import scan as _scan  # noqa: F401  (registers commands)
 from talentmoat.cli import simulate as _simulate  # noqa: F401  (registers commands)

@@ -86,3 +86,17 @@ def row(names: list[str], summary: dict[str, Any], comparison: dict[str, Any] | 
         if m.difference is not None:
             out[f"d_{name}"] = 0.0 if comparison is None else _at(comparison, m.difference)
     return out
+
+
+def interval(column: str, comparison: dict[str, Any] | None) -> tuple[float, float] | None:
+    """The 95 % confidence interval of a difference column (``d_<name>``), if it has one.
+
+    A difference kept as a paired mean (``(..., "mean")``) has its interval beside the mean
+    in the comparison row; None for a level, a plain difference, or the baseline.
+    """
+    if comparison is None or not column.startswith("d_"):
+        return None
+    keys = METRICS[column.removeprefix("d_")].difference
+    if keys is None or keys[-1] != "mean":
+        return None
+    return _at(comparison, (*keys[:-1], "low")), _at(comparison, (*keys[:-1], "high"))

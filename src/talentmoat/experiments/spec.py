@@ -223,11 +223,16 @@ def bundled_names() -> list[str]:
     return sorted(f.name.removesuffix(".yaml") for f in files if f.name.endswith(".yaml"))
 
 
-def parse_spec(text: str, source: str) -> SweepSpec:
-    """Validate sweep-spec YAML text.
+def parse_yaml_mapping(text: str, source: str, expected: str) -> dict[str, Any]:
+    """YAML text read safely as a mapping.
+
+    Args:
+        text: The file's text.
+        source: The file as named (for errors).
+        expected: The fields a mapping should have (for the error when it is not one).
 
     Raises:
-        InputError: On YAML syntax errors or schema violations (with the field path).
+        InputError: On YAML syntax errors (with line and column) or a non-mapping.
     """
     try:
         data = yaml.safe_load(text)
@@ -237,24 +242,34 @@ def parse_spec(text: str, source: str) -> SweepSpec:
         raise InputError.single(source, where, f"invalid YAML: "
                                 f"{getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
-        raise InputError.single(source, "", "expected a mapping (name, scenario, design, "
-                                "uncertainties, ...)")
+        raise InputError.single(source, "", f"expected a mapping ({expected})")
+    return data
+
+
+def parse_spec(text: str, source: str) -> SweepSpec:
+    """Validate sweep-spec YAML text.
+
+    Raises:
+        InputError: On YAML syntax errors or schema violations (with the field path).
+    """
+    data = parse_yaml_mapping(text, source, "name, scenario, design, uncertainties, ...")
     try:
         return SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise InputError(source, [(_where(data, err["loc"]),
+        raise InputError(source, [(error_location(data, err["loc"]),
                                    "unknown field" if err["type"] == "extra_forbidden"
                                    else err["msg"].removeprefix("Value error, "))
                                   for err in exc.errors()]) from None
 
 
-def _where(data: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    """A pydantic location, with an uncertainty named by its ``name`` where it has one."""
-    if len(loc) >= 2 and loc[0] == "uncertainties" and isinstance(loc[1], int):
-        items = data.get("uncertainties")
-        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+def error_location(data: dict[str, Any], loc: tuple[Any, ...],
+                   items: str = "uncertainties") -> str:
+    """A pydantic location, with an item of the list ``items`` named by its ``name``."""
+    if len(loc) >= 2 and loc[0] == items and isinstance(loc[1], int):
+        listed = data.get(items)
+        item = listed[loc[1]] if isinstance(listed, list) and loc[1] < len(listed) else None
         label = item.get("name") if isinstance(item, dict) else None
-        head = f"uncertainties[{label if isinstance(label, str) else loc[1]}]"
+        head = f"{items}[{label if isinstance(label, str) else loc[1]}]"
         return ".".join([head, *map(str, loc[2:])])
     return ".".join(map(str, loc))
 
@@ -313,7 +328,7 @@ def write_values(data: dict[str, Any], targets: tuple[Target, ...],
     return out
 
 
-def _inside(loc: Location, err_loc: tuple[Any, ...]) -> bool:
+def inside(loc: Location, err_loc: tuple[Any, ...]) -> bool:
     """Whether a pydantic error location points at ``loc`` (tags of unions in between)."""
     it = iter(err_loc)
     return all(any(part == key for part in it) for key in loc)
@@ -329,7 +344,7 @@ def _check_bounds(spec: SweepSpec, base: dict[str, Any], targets: tuple[Target, 
                 Scenario.model_validate(data)
             except ValidationError as exc:
                 for err in exc.errors():
-                    hit = next((loc for loc in target.locations if _inside(loc, err["loc"])),
+                    hit = next((loc for loc in target.locations if inside(loc, err["loc"])),
                                None)
                     if hit is not None:
                         raise InputError.single(

@@ -45,7 +45,8 @@ def parts_dir(path: Path) -> Path:
     return path.with_name(path.name + ".parts")
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, or an InputError naming the store (locked, not DuckDB)."""
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -79,7 +80,7 @@ class Store:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise InputError.single(str(path), "", "no such store")
-        self.con = _connect(self.path, read_only)
+        self.con = connect(self.path, read_only)
         self.read_only = read_only
 
     def close(self) -> None:

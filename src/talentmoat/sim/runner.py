@@ -127,13 +127,42 @@ def simulate(
         raise InputError.single("--strategy", "", f"unknown strategy {', '.join(unknown)}; "
                                 f"the scenario has {', '.join(s.strategies)}")
     names = [sim.baseline, *[n for n in names if n != sim.baseline]]
+    calibration = calibrate_alpha(lab)
+    alpha = calibration.per_person(lab)
+    setups = [build_setup(lab, name, s.strategies[name], alpha) for name in names]
+    return simulate_setups(lab, setups, calibration, replications=replications,
+                           quarters=quarters, seed=seed, chunk=chunk, workers=workers, executor=executor,
+                           stream=stream, progress=progress)
+
+
+def simulate_setups(
+    lab: Lab,
+    setups: list[Setup],
+    calibration: Calibration,
+    *,
+    replications: int | None = None,
+    quarters: int | None = None,
+    seed: int | None = None,
+    chunk: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    stream: tuple[int, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Simulate built strategies (the first is the reference) on common random numbers.
+
+    :func:`simulate` builds the setups from the scenario's strategies; an optimizer builds them
+    from candidate scenarios that share ``lab``'s world (firm, blueprint, roster, rivals), with
+    the attrition of ``calibration`` (:func:`calibrate_alpha` of ``lab``). The other arguments
+    are those of :func:`simulate`; names must be unique.
+    """
+    s = lab.scenario
+    sim = s.simulation
+    names = [setup.name for setup in setups]
     n_reps = sim.replications if replications is None else replications
     n_quarters = sim.quarters if quarters is None else quarters
     root = s.seed if seed is None else seed
     world, roles = make_world(lab)
-    calibration = calibrate_alpha(lab)
-    alpha = calibration.per_person(lab)
-    setups = [build_setup(lab, name, s.strategies[name], alpha) for name in names]
     size = chunk_size(setups, n_quarters, sim.chunk if chunk is None else chunk)
     if workers > 1:  # at least one chunk per worker
         size = max(1, min(size, -(-n_reps // workers)))
@@ -168,7 +197,7 @@ def simulate(
             "scenario": s.name, "source": lab.source, "scenario_sha256": lab.digest,
             "seed": root, "version": __version__, "replications": n_reps,
             "quarters": n_quarters, "chunk": size, "workers": workers,
-            "strategies": {name: list(s.strategies[name]) for name in names},
+            "strategies": {setup.name: list(setup.policies) for setup in setups},
             "wall_time_s": round(time.perf_counter() - start, 3),
         },
     )

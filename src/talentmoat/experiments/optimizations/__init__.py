@@ -1,0 +1,1 @@
+"""Optimization specs shipped with talentmoat (``talentmoat optimize SCENARIO --spec NAME``)."""
