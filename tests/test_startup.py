@@ -42,3 +42,7 @@ def test_validate_loads_numpy_only():
 
 def test_a_command_still_loads_what_it_needs():
     assert {"numpy", "scipy"} <= loaded("knowledge", "lean-lab", "--k", "2")
+
+
+def test_optimize_help_loads_no_heavy_library():
+    assert loaded("optimize", "--help") == set()
