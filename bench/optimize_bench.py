@@ -1,4 +1,4 @@
-"""Benchmark: the optimizer's candidate evaluations per second, batched vs one at a time, 1 vs 2 workers.
+"""Benchmark: optimizer evaluations per second, batched vs one at a time, on 1 and 2 workers.
 
 The work: the first ``--candidates`` candidates of the bundled ``lean-lab-firewalls`` grid on its
 search replications (40) × quarters (12) of the lean lab. Runs, side by side in one process:

@@ -45,7 +45,7 @@ def write(tmp_path, text, name="opt.yaml"):
     return path
 
 
-def brute_force(lab, opt, candidate, replications, seed):
+def brute_force(lab, opt, candidate, replications, seed, stream=()):
     """One candidate simulated alone: its scenario written by hand, its own simulate call."""
     data = lab.scenario.model_dump()
     values = dict(zip(opt.names, candidate, strict=True))
@@ -59,7 +59,7 @@ def brute_force(lab, opt, candidate, replications, seed):
     data["strategies"] = {**data["strategies"], "alone": on}
     alone = with_scenario(lab, validate_scenario(data, "brute force"), "brute force", "bf")
     result = simulate(alone, ["alone"], replications=replications, quarters=opt.quarters,
-                      seed=seed)
+                      seed=seed, stream=stream)
     return metrics.row(list(metrics.METRICS), outcome_totals(result, "alone"),
                        compare(result)[0])
 
@@ -202,3 +202,45 @@ def test_lean_lab_recommendation_holds_in_compare_on_another_seed(tmp_path):
     again = json.loads(out.output)
     assert again["provenance"]["quarters"] == summary["search"]["quarters"]
     assert again["strategies"]["recommended"]["time_to_parity"]["reached_share"] <= 0.10
+
+
+SWEEP = """\
+name: robust-small
+scenario: lean-lab
+design: {method: lhs, samples: 6}
+uncertainties:
+  - {name: offer_multiple, path: "rivals[hyperscaler].offer_multiple.median", dist: uniform,
+     low: 1.8, high: 3.5}
+  - {name: hires, path: "rivals[hyperscaler].hires_per_quarter", dist: uniform, low: 1, high: 6}
+"""
+
+
+def test_robust_mode_matches_each_point_simulated_alone(tmp_path, lab):
+    from talentmoat.experiments.executor import points_of
+    from talentmoat.experiments.spec import load_spec, scenario_at
+
+    write(tmp_path, SWEEP, "sweep.yaml")
+    spec = SMALL.replace("BOUND", "0.3") + "robust: {sweep: sweep.yaml, min_share: 0.5}\n"
+    opt = load_optimization(write(tmp_path, spec), lab)
+    out = run_optimization(opt, tmp_path / "r.duckdb")
+    check = out.robust
+    assert check is not None and check.met.shape == (6, len(out.selection.checked))
+    sweep = load_spec(tmp_path / "sweep.yaml")
+    _, values = points_of(sweep)
+    for k, i in enumerate(out.selection.checked):
+        candidate = out.rows[i]["candidate"]
+        for p, point in enumerate(values):
+            at = with_scenario(lab, scenario_at(sweep, p, point.tolist()), "p", f"p{p}")
+            alone = brute_force(at, opt, candidate, 12, 4, stream=(p,))
+            assert check.met[p, k] == (alone["p_parity"] <= 0.3)
+            assert check.cost[p, k] == alone["policy_cost"]
+    share = check.met.mean(axis=0)
+    ok = [k for k in range(len(share)) if share[k] >= 0.5]
+    assert ok  # the cheapest (mean cost over the points) that holds at half of them
+    assert check.recommended == min(ok, key=lambda k: check.cost[:, k].mean())
+    failed = ~check.met[:, check.recommended]
+    assert (check.breaks["robust"] is None) == (not failed.any())
+    nominal = ~check.met[:, out.selection.recommended]
+    assert check.breaks["nominal"]["failed_share"] == pytest.approx(nominal.mean())
+    again = run_optimization(opt, tmp_path / "r.duckdb")
+    assert again.ran == 0 and (again.robust.met == check.met).all()

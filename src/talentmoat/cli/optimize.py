@@ -68,6 +68,36 @@ def _print(summary: dict[str, Any]) -> None:
                   + ", ".join(f"{b['metric']} {rec[b['metric']]:.3g}" for b in bounds))
 
 
+def _print_robust(robust: dict[str, Any]) -> None:
+    table = Table(title=f"Across the {robust['points']} points of {robust['sweep']} "
+                  f"({robust['measure']}; constraints must hold at ≥ {robust['min_share']:.0%})",
+                  title_justify="left")
+    for col in ("mix", "constraints hold", "90 % regret", "benefit mean", "benefit p10",
+                "cost mean"):
+        table.add_column(col, justify="left" if col == "mix" else "right")
+    for c in robust["candidates"]:
+        table.add_row(_mix(c), f"{c['satisficing_share']:.0%}", _money(c["regret_p90"]),
+                      _money(c["benefit_mean"]), _money(c["benefit_p10"]),
+                      _money(c["cost_mean"]))
+    console.print(table)
+    rec = robust["recommended"]
+    console.print("Robust recommendation: " + ("none of the re-checked candidates holds at "
+                                               "enough of the points" if rec is None
+                                               else _mix(rec)))
+    for label, breaks in robust["breaks"].items():
+        if breaks is None:
+            continue
+        limits = "; ".join(f"{n} {_bound(v['from'])} to {_bound(v['to'])}"
+                           for n, v in breaks["limits"].items()) or "no box"
+        console.print(f"Where the {label} recommendation breaks ({breaks['failed_share']:.0%} "
+                      f"of points; PRIM box coverage {breaks['coverage']:.2f}, density "
+                      f"{breaks['density']:.2f}): {limits}")
+
+
+def _bound(x: float | None) -> str:
+    return "…" if x is None else f"{x:.3g}"
+
+
 def _mix(row: dict[str, Any]) -> str:
     on = [f"{k}={v:g}" for k, v in row["levers"].items() if v != "off"]
     return ", ".join(on) or "no policy"
@@ -133,6 +163,8 @@ def optimize(
         print_json(summary)
         return
     _print(summary)
+    if summary["robust"] is not None:
+        _print_robust(summary["robust"])
     console.print(f"Store: {target}")
     if "strategy_file" in summary:
         console.print(f"Strategy: {write_strategy}  (talentmoat compare {write_strategy} "

@@ -41,6 +41,7 @@ def evaluate(
     seed: int,
     workers: int = 1,
     executor: Executor | None = None,
+    stream: tuple[int, ...] = (),
     progress: Callable[[list[Row]], None] | None = None,
 ) -> list[Row]:
     """Outcomes of candidates, all on the same replications of one seed.
@@ -52,6 +53,7 @@ def evaluate(
         seed: Root seed (the same for every candidate).
         workers: Workers of ``executor`` (sizes the chunks).
         executor: Where chunks run (default: in this process).
+        stream: Leading spawn-key entries of every replication's seed (a sweep point's).
         progress: Called with each batch's rows when the batch is done.
 
     Returns:
@@ -78,7 +80,7 @@ def evaluate(
             setups.append(build_setup(lab, f"c{start + k}", opt.strategy(candidate), alpha))
         result = simulate_setups(base, setups, calibration, replications=replications,
                                  quarters=opt.quarters, seed=seed, workers=workers,
-                                 executor=executor)
+                                 executor=executor, stream=stream)
         paired = {row["strategy"]: row for row in compare(result)}
         done = []
         for setup, candidate in zip(setups[1:], batch, strict=True):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from talentmoat.errors import InputError
+from talentmoat.experiments.executor import points_of
 from talentmoat.experiments.optimize import (
     Row,
     Selection,
@@ -22,8 +24,11 @@ from talentmoat.experiments.optimize import (
     pareto_front,
     select,
 )
+from talentmoat.experiments.optrobust import RobustCheck, robust_check
 from talentmoat.experiments.optspec import Candidate, Optimization
 from talentmoat.experiments.optstore import OptStore, key
+from talentmoat.experiments.spec import load_spec, write_values
+from talentmoat.loader import validate_scenario, with_scenario
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class Outcome:
         feasible_front: The front over the candidates feasible in sample.
         selection: The out-of-sample re-check and the recommendation.
         ran: Candidate evaluations run by this call (0 when all came from the store).
+        robust: Robust mode's check of the re-checked candidates (in ``selection.checked``
+            order), or None.
     """
 
     rows: list[Row]
@@ -43,6 +50,7 @@ class Outcome:
     feasible_front: list[int]
     selection: Selection
     ran: int
+    robust: RobustCheck | None = None
 
     @property
     def recommended(self) -> Row | None:
@@ -53,7 +61,8 @@ class Outcome:
 
 def _phase(opt: Optimization, store: OptStore, phase: str, candidates: Sequence[Candidate],
            replications: int, seed: int, executor: Executor | None, workers: int,
-           progress: Callable[[str, int, int], None] | None) -> tuple[list[Row], int]:
+           progress: Callable[[str, int, int], None] | None,
+           stream: tuple[int, ...] = ()) -> tuple[list[Row], int]:
     stored = store.rows(phase, seed, replications)
     missing = list(dict.fromkeys(c for c in candidates if key(c) not in stored))
     done = [len(candidates) - len(missing)]
@@ -68,7 +77,7 @@ def _phase(opt: Optimization, store: OptStore, phase: str, candidates: Sequence[
             progress(phase, done[0], len(candidates))
 
     evaluate(opt, missing, replications=replications, seed=seed, workers=workers,
-             executor=executor, progress=keep)
+             executor=executor, stream=stream, progress=keep)
     return [stored[key(c)] for c in candidates], len(missing)
 
 
@@ -101,11 +110,59 @@ def run_optimization(opt: Optimization, store_path: Path, *, executor: Executor 
             return checked
 
         selection = select(opt, rows, recheck)
+        robust = None
+        if spec.robust is not None and selection.checked:
+            shortlist = [rows[i]["candidate"] for i in selection.checked]
+            robust, n = _robust(opt, store, shortlist, selection.recommended, executor,
+                                workers, progress)
+            ran[0] += n
     ok = [i for i, row in enumerate(rows) if feasible(opt, row)]
     return Outcome(rows=rows, front=pareto_front(rows, cost, benefit),
                    feasible_front=[ok[i] for i in pareto_front([rows[i] for i in ok], cost,
                                                                benefit)],
-                   selection=selection, ran=ran[0])
+                   selection=selection, ran=ran[0], robust=robust)
+
+
+def _robust(opt: Optimization, store: OptStore, shortlist: list[Candidate],
+            nominal: int | None, executor: Executor | None, workers: int,
+            progress: Callable[[str, int, int], None] | None) -> tuple[RobustCheck, int]:
+    """The shortlist at every point of the robust sweep (stream ``(point,)``, validation seed)."""
+    robust = opt.spec.robust
+    assert robust is not None
+    sweep = load_spec(_sweep_ref(robust.sweep, opt))
+    if sweep.base.digest != opt.base.digest:
+        raise InputError.single(opt.source, "robust.sweep", f"{sweep.source} sweeps scenario "
+                                f"'{sweep.base.scenario.name}', not the one optimized "
+                                f"('{opt.base.scenario.name}')")
+    levers = {loc for t in opt.targets for loc in t.locations}
+    clash = [u.name for u, t in zip(sweep.spec.uncertainties, sweep.targets, strict=True)
+             if levers & set(t.locations)]
+    if clash:
+        raise InputError.single(opt.source, "robust.sweep", f"uncertainties "
+                                f"{', '.join(clash)} vary a lever's field")
+    _, values = points_of(sweep)
+    reps = robust.replications or opt.spec.replications
+    per_point, ran = [], 0
+    for p, point in enumerate(values):
+        data = write_values(sweep.data, sweep.targets, point.tolist())
+        where = f"{sweep.source} point {p}"
+        lab = with_scenario(opt.base, validate_scenario(data, where), where,
+                            f"{sweep.digest}:{p}")
+        rows, n = _phase(opt.at(lab, data), store, f"robust {sweep.digest[:16]} point {p}",
+                         shortlist, reps, opt.spec.validation.seed, executor, workers,
+                         None, stream=(p,))
+        per_point.append(rows)
+        ran += n
+        if progress:
+            progress("robust points", p + 1, len(values))
+    return robust_check(opt, sweep.names, values, per_point, nominal), ran
+
+
+def _sweep_ref(ref: str, opt: Optimization) -> str | Path:
+    """A robust sweep named relative to the optimization spec's folder, or bundled."""
+    if opt.spec_dir is not None and (opt.spec_dir / ref).exists():
+        return opt.spec_dir / ref
+    return ref
 
 
 def payload(opt: Optimization, outcome: Outcome) -> dict[str, Any]:
@@ -140,4 +197,22 @@ def payload(opt: Optimization, outcome: Outcome) -> dict[str, Any]:
         "checked": [{"in_sample": brief(outcome.rows[i]), "out_of_sample": brief(oos)}
                     for i, oos in zip(sel.checked, sel.out_of_sample, strict=True)],
         "recommended": None if rec is None else brief(rec),
+        "robust": None if outcome.robust is None else _robust_payload(opt, outcome, mix),
     }
+
+
+def _robust_payload(opt: Optimization, outcome: Outcome,
+                    mix: Callable[[Row], dict[str, Any]]) -> dict[str, Any]:
+    check = outcome.robust
+    assert check is not None and opt.spec.robust is not None
+    sel = outcome.selection
+    rob = check.robustness
+    per = [{**mix(outcome.rows[i]), "satisficing_share": float(check.met[:, k].mean()),
+            "regret_p90": float(rob.regret[k]), "benefit_mean": float(rob.mean[k]),
+            "benefit_p10": float(rob.p10[k]), "cost_mean": float(check.cost[:, k].mean())}
+           for k, i in enumerate(sel.checked)]
+    return {"sweep": opt.spec.robust.sweep, "measure": opt.spec.robust.measure,
+            "min_share": opt.spec.robust.min_share, "points": len(check.values),
+            "uncertainties": check.names, "candidates": per,
+            "recommended": None if check.recommended is None else per[check.recommended],
+            "breaks": check.breaks}

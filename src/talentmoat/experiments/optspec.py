@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -178,6 +178,25 @@ class Validation(_Strict):
     candidates: int = Field(default=5, ge=1, le=1000)
 
 
+class Robust(_Strict):
+    """Robust mode: re-check the shortlisted candidates across a sweep's uncertainty set.
+
+    Attributes:
+        sweep: A sweep spec (path relative to this file, or bundled name) on the same scenario;
+            its design's points are the uncertainty set.
+        measure: ``satisficing`` (the cheapest candidate that meets the constraints at
+            ``min_share`` of the points at least) or ``regret`` (among those, the least 90 %
+            regret of the benefit).
+        min_share: Share of points where the constraints must hold.
+        replications: Replications at each point (default: the search's).
+    """
+
+    sweep: str = Field(min_length=1, max_length=4096)
+    measure: Literal["satisficing", "regret"] = "satisficing"
+    min_share: float = Field(default=0.8, ge=0.0, le=1.0)
+    replications: int | None = Field(default=None, ge=2, le=1_000_000)
+
+
 class OptimizationSpec(_Strict):
     """A whole optimization spec file.
 
@@ -195,6 +214,7 @@ class OptimizationSpec(_Strict):
         validation: The out-of-sample re-check.
         batch: Candidates simulated together (one call, one baseline; results do not depend
             on it).
+        robust: Robust mode (none: the nominal scenario only).
     """
 
     name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -208,6 +228,7 @@ class OptimizationSpec(_Strict):
     constraints: list[Bound] = Field(default_factory=list, max_length=64)
     validation: Validation
     batch: int = Field(default=32, ge=1, le=10_000)
+    robust: Robust | None = None
 
     @model_validator(mode="after")
     def _check(self) -> OptimizationSpec:
@@ -252,6 +273,7 @@ class Optimization:
         quarters: Horizon in quarters.
         seed: Root seed of the search.
         digest: SHA-256 of the spec, the scenario's digest and the version (a store holds one).
+        spec_dir: Folder of the spec file (None for a bundled spec).
     """
 
     spec: OptimizationSpec
@@ -263,6 +285,7 @@ class Optimization:
     quarters: int
     seed: int
     digest: str
+    spec_dir: Path | None = None
 
     @property
     def names(self) -> list[str]:
@@ -292,6 +315,10 @@ class Optimization:
         """The candidate's scenario data (levers that are off leave the base value)."""
         pairs = [(t, v) for t, v in zip(self.targets, candidate, strict=True) if v is not None]
         return write_values(self.data, tuple(t for t, _ in pairs), [v for _, v in pairs])
+
+    def at(self, lab: Lab, data: dict[str, Any]) -> Optimization:
+        """The same optimization on another scenario with the same policy fields (a point)."""
+        return replace(self, base=lab, data=data)
 
     def overrides(self, candidate: Candidate) -> dict[str, Any]:
         """The candidate's lever values as a nested mapping (an ``extends`` child's fields)."""
@@ -401,10 +428,11 @@ def load_optimization(ref: str | Path, base: Lab) -> Optimization:
     if path.exists() or str(ref).endswith((".yaml", ".yml")):
         from talentmoat.loader import read_text_file
 
-        source, text = str(ref), read_text_file(path, str(ref))
+        source, text, spec_dir = str(ref), read_text_file(path, str(ref)), path.parent
     elif str(ref) in bundled_names():
         source = f"bundled:{ref}"
         text = (resources.files(BUNDLED_PACKAGE) / f"{ref}.yaml").read_text(encoding="utf-8")
+        spec_dir = None
     else:
         raise InputError.single(str(ref), "", "no such file, and not a bundled optimization "
                                 f"spec ({', '.join(bundled_names())})")
@@ -435,5 +463,5 @@ def load_optimization(ref: str | Path, base: Lab) -> Optimization:
     return Optimization(
         spec=spec, source=source, base=base, data=data, policies=policies, targets=targets,
         quarters=spec.quarters or s.simulation.quarters, seed=seed,
-        digest=hashlib.sha256(canonical.encode()).hexdigest(),
+        digest=hashlib.sha256(canonical.encode()).hexdigest(), spec_dir=spec_dir,
     )
