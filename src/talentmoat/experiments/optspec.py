@@ -47,7 +47,7 @@ from talentmoat.experiments.spec import (
     parse_yaml_mapping,
     write_values,
 )
-from talentmoat.loader import Lab
+from talentmoat.loader import Lab, read_text_file
 from talentmoat.scenario import STRATEGY_POLICIES, Scenario
 
 BUNDLED_PACKAGE = "talentmoat.experiments.optimizations"
@@ -426,8 +426,6 @@ def load_optimization(ref: str | Path, base: Lab) -> Optimization:
     """
     path = Path(ref)
     if path.exists() or str(ref).endswith((".yaml", ".yml")):
-        from talentmoat.loader import read_text_file
-
         source, text, spec_dir = str(ref), read_text_file(path, str(ref)), path.parent
     elif str(ref) in bundled_names():
         source = f"bundled:{ref}"
