@@ -24,7 +24,7 @@ replications: 12
 quarters: 8
 seed: 3
 levers:
-  - {name: tender_cap, path: policies.liquidity.cap_share_of_vested, values: [off, 0.2]}
+  - {name: tender_cap, path: policies.tenders.cap_share_of_vested, values: [off, 0.2]}
   - {name: pool, path: policies.synthetic_equity.pool_share_per_year,
      values: [off, 0.0005, 0.002]}
   - {name: match, path: policies.retention_grant.match_share, values: [off, 0.5]}
@@ -49,7 +49,7 @@ def brute_force(lab, opt, candidate, replications, seed, stream=()):
     """One candidate simulated alone: its scenario written by hand, its own simulate call."""
     data = lab.scenario.model_dump()
     values = dict(zip(opt.names, candidate, strict=True))
-    policies = {"tender_cap": "liquidity", "pool": "synthetic_equity", "match": "retention_grant"}
+    policies = {"tender_cap": "tenders", "pool": "synthetic_equity", "match": "retention_grant"}
     fields = {"tender_cap": "cap_share_of_vested", "pool": "pool_share_per_year",
               "match": "match_share"}
     for name, value in values.items():
@@ -73,28 +73,30 @@ def test_the_optimizer_returns_the_brute_force_cheapest_feasible_mix(tmp_path, l
     # common random numbers: a candidate's numbers do not depend on its batch-mates
     for row, own in zip(rows, alone, strict=True):
         assert {c: row[c] for c in own} == own
-    # a bound between the parity chances of the grid, so that it binds
-    chances = sorted({r["p_parity"] for r in alone})
-    assert len(chances) >= 3
-    bound = chances[len(chances) // 2]
-    ok = [k for k, r in enumerate(alone) if r["p_parity"] <= bound]
-    cheapest = min(ok, key=lambda k: (alone[k]["policy_cost"], -alone[k]["d_value_mean"]))
-    assert min(range(len(grid)), key=lambda k: alone[k]["policy_cost"]) not in ok
-    bound_opt = load_optimization(write(tmp_path, SMALL.replace("BOUND", repr(bound))), lab)
+    # a bound on the departures saved, between those of the grid, so that it binds
+    saved = sorted({r["d_departures"] for r in alone})
+    assert len(saved) >= 3
+    bound = saved[len(saved) // 2]
+    ok = [k for k, r in enumerate(alone) if r["d_departures"] <= bound]
+    cheapest = min(ok, key=lambda k: (alone[k]["d_policy_cost"], -alone[k]["d_net_benefit"]))
+    assert min(range(len(grid)), key=lambda k: alone[k]["d_policy_cost"]) not in ok
+    spec = SMALL.replace("{metric: p_parity, max: BOUND}",
+                         f"{{metric: d_departures, max: {bound!r}}}")
+    bound_opt = load_optimization(write(tmp_path, spec), lab)
     assert by_cost(bound_opt, rows)[0] == cheapest
 
 
 def test_candidates_drop_the_levers_of_a_policy_that_is_off(tmp_path, lab):
     spec = SMALL.replace("BOUND", "0.5").replace(
-        "  - {name: match", "  - {name: windows, path: policies.liquidity.windows_per_year, "
+        "  - {name: match", "  - {name: windows, path: policies.tenders.windows_per_year, "
         "values: [1, 4]}\n  - {name: match")
     opt = load_optimization(write(tmp_path, spec), lab)
     grid = opt.candidates()
-    # tender_cap off makes windows moot: 2 (cap) × 2 (windows) → 1 + 2 = 3 liquidity settings
+    # tender_cap off makes windows moot: 2 (cap) × 2 (windows) → 1 + 2 = 3 tender settings
     assert len(grid) == 3 * 3 * 2
     assert all(c[2] is None for c in grid if c[0] is None)
     assert opt.strategy((None, 0.002, None, None)) == ["synthetic_equity"]
-    assert opt.scenario_data((0.2, None, 4.0, None))["policies"]["liquidity"][
+    assert opt.scenario_data((0.2, None, 4.0, None))["policies"]["tenders"][
         "windows_per_year"] == 4
 
 
@@ -108,7 +110,7 @@ def test_the_recheck_catches_a_planted_optimistic_candidate(tmp_path, lab):
     opt = load_optimization(write(tmp_path, SMALL.replace("BOUND", "0.1")), lab)
 
     def row(candidate, cost, p):
-        return {"candidate": candidate, "policy_cost": cost, "d_value_mean": 1.0,
+        return {"candidate": candidate, "d_policy_cost": cost, "d_net_benefit": 1.0,
                 "p_parity": p, "ci": {}}
 
     planted = row((0.2, None, None), 1.0, 0.10)   # passes only on the search's seed
@@ -121,7 +123,7 @@ def test_the_recheck_catches_a_planted_optimistic_candidate(tmp_path, lab):
 
     def recheck(candidates):
         asked.append(candidates)
-        return [row(c, {r["candidate"]: r["policy_cost"] for r in in_sample}[c], truth[c])
+        return [row(c, {r["candidate"]: r["d_policy_cost"] for r in in_sample}[c], truth[c])
                 for c in candidates]
 
     sel = select(opt, in_sample, recheck)
@@ -151,13 +153,13 @@ def test_a_run_resumes_from_its_store(tmp_path, lab):
     (("path: policies.retention_grant.match_share", "path: policies.retention_grant.nope"),
      "has no field 'nope'"),
     (("path: policies.synthetic_equity.pool_share_per_year",
-      "path: policies.liquidity.cap_share_of_vested"), "also set by levers[tender_cap]"),
-    (("path: policies.liquidity.cap_share_of_vested",
-      "path: policies.liquidity.cap_per_person_usd"), "not set (null)"),
+      "path: policies.tenders.cap_share_of_vested"), "also set by levers[tender_cap]"),
+    (("path: policies.tenders.cap_share_of_vested",
+      "path: policies.tenders.cap_per_person_usd"), "not set (null)"),
     (("{metric: p_parity", "{metric: happiness"), "unknown metric happiness"),
     (("seed: 4", "seed: 3"), "validation.seed must differ"),
     (("values: [off, 0.2]", "values: [on, 0.2]"), "'on' is not a value"),
-    (("seed: 3\n", "seed: 3\npolicies: [compute]\n"), "can switch off"),
+    (("seed: 3\n", "seed: 3\npolicies: [blue_sky]\n"), "can switch off"),
     (("max: 0.1}", "max: 0.1, min: 0.0}"), "exactly one of 'max' or 'min'"),
     (("levers:", "levers: 3\nx:"), "levers"),
 ])
@@ -187,10 +189,10 @@ def test_lean_lab_recommendation_holds_in_compare_on_another_seed(tmp_path):
     assert rec is not None and rec["feasible"] and rec["p_parity"] <= 0.10
     # the cheapest feasible out of sample: no cheaper re-checked candidate held
     cheaper = [c for c in summary["checked"]
-               if c["out_of_sample"]["policy_cost"] < rec["policy_cost"]]
+               if c["out_of_sample"]["d_policy_cost"] < rec["d_policy_cost"]]
     assert all(not c["out_of_sample"]["feasible"] for c in cheaper)
-    low, high = rec["ci"]["d_value_mean"]
-    assert low < rec["d_value_mean"] < high
+    low, high = rec["ci"]["d_net_benefit"]
+    assert low < rec["d_net_benefit"] < high
     document = yaml.safe_load(strategy.read_text())
     assert document["extends"] == "lean-lab"
     assert document["strategies"]["recommended"] == rec["policies"]
@@ -233,7 +235,7 @@ def test_robust_mode_matches_each_point_simulated_alone(tmp_path, lab):
             at = with_scenario(lab, scenario_at(sweep, p, point.tolist()), "p", f"p{p}")
             alone = brute_force(at, opt, candidate, 12, 4, stream=(p,))
             assert check.met[p, k] == (alone["p_parity"] <= 0.3)
-            assert check.cost[p, k] == alone["policy_cost"]
+            assert check.cost[p, k] == alone["d_policy_cost"]
     share = check.met.mean(axis=0)
     ok = [k for k in range(len(share)) if share[k] >= 0.5]
     assert ok  # the cheapest (mean cost over the points) that holds at half of them

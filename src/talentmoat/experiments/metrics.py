@@ -44,6 +44,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
            "people"),
     Metric("departures_background", ("totals", "departures_background"), None, False,
            "people"),
+    Metric("net_benefit", None, ("net_benefit", "mean"), True, "USD"),
     Metric("policy_cost", ("totals", "policy_cost"), ("policy_cost", "mean"), False, "USD"),
     Metric("tender_cash", ("totals", "tender_cash"), None, False, "USD"),
 )}

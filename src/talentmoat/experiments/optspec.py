@@ -156,12 +156,14 @@ class Objective(_Strict):
     """What the search trades off.
 
     Attributes:
-        minimise: The cost column (the recommendation is the cheapest feasible candidate).
-        maximise: The benefit column (the other axis of the Pareto front; breaks ties).
+        minimise: The cost column (the recommendation is the cheapest feasible candidate);
+            default the discounted policy cost over the baseline's.
+        maximise: The benefit column (the other axis of the Pareto front; breaks ties);
+            default the net benefit, Δ discounted value − Δ discounted cost (MODEL.md §H).
     """
 
-    minimise: str = "policy_cost"
-    maximise: str = "d_value_mean"
+    minimise: str = "d_policy_cost"
+    maximise: str = "d_net_benefit"
 
 
 class Validation(_Strict):

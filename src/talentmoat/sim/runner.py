@@ -131,7 +131,8 @@ def simulate(
     alpha = calibration.per_person(lab)
     setups = [build_setup(lab, name, s.strategies[name], alpha) for name in names]
     return simulate_setups(lab, setups, calibration, replications=replications,
-                           quarters=quarters, seed=seed, chunk=chunk, workers=workers, executor=executor,
+                           quarters=quarters, seed=seed, chunk=chunk, workers=workers,
+                           executor=executor,
                            stream=stream, progress=progress)
 
 
