@@ -11,6 +11,7 @@ from talentmoat.cli import knowledge as _knowledge  # noqa: F401  (registers com
 from talentmoat.cli import optimize as _optimize  # noqa: F401  (registers commands)
 from talentmoat.cli import report as _report  # noqa: F401  (registers commands)
 from talentmoat.cli import scan as _scan  # noqa: F401  (registers commands)
+from talentmoat.cli import shock as _shock  # noqa: F401  (registers commands)
 from talentmoat.cli import simulate as _simulate  # noqa: F401  (registers commands)
 from talentmoat.cli.app import app
 

@@ -55,10 +55,10 @@ from talentmoat.lab_value import (
     tacit_in_post,
 )
 from talentmoat.sim.draws import Draws
-from talentmoat.sim.inputs import Setup, World
+from talentmoat.sim.inputs import Setup, Shock, World
 
-__all__ = ["LEARNED", "SeatRules", "SeatState", "Trajectories", "World", "simulate_strategy",
-           "slots"]
+__all__ = ["LEARNED", "SeatRules", "SeatState", "Shock", "Trajectories", "World",
+           "simulate_strategy", "slots"]
 
 
 @dataclass(frozen=True)
@@ -421,13 +421,16 @@ def _choose(weight, u, counts):  # pragma: no cover - compiled
     return chosen
 
 
-def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
+def simulate_strategy(setup: Setup, world: World, draws: Draws,
+                      shock: Shock | None = None) -> Trajectories:
     """Run one strategy over a block of replications.
 
     Args:
         setup: The strategy's static inputs (seats N, components C, parties J).
         world: What all strategies share.
         draws: The block's random numbers, shapes (R, T, ...).
+        shock: Seats a party hires at the start of quarter 0, before any offer (MODEL.md §I);
+            they go through the same path as any hire.
 
     Returns:
         The trajectories, shapes (R, T, ...).
@@ -464,9 +467,30 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
         "first_hires_carry": np.empty((n_rep, quarters)),
     }
 
+    def hire(t: int, j: int, r: np.ndarray, m: np.ndarray) -> None:
+        """Party j hires seats ``m`` of rows ``r`` (sorted) in quarter t.
+
+        They leave, and what they cover settles after ``absorption_quarters``: one path for
+        accepted offers and for a shock.
+        """
+        slot = t % (lag + 1)
+        with np.errstate(divide="ignore"):
+            logs = np.log1p(-state.K[r, m])
+        summed = _row_sum(r, logs, n_rep)
+        pending[slot][:, j] = absorb(pending[slot][:, j], 1.0 - np.exp(summed))
+        hired_log[:, j] += summed
+        rank = np.arange(len(r)) - np.searchsorted(r, r)  # order within the row
+        first = n_hired[r] + rank < FIRST_HIRES
+        first_log[:] += _row_sum(r[first], logs[first], n_rep)
+        n_hired[:] += np.bincount(r, minlength=n_rep)
+        out["departures"][:, t, j] += np.bincount(r, minlength=n_rep)
+        np.add.at(out["to_parties_by_role"][:, t], (r, rules.role_of[m]), 1)
+        _leave_kernel(state, rules, r, m, t, world.backfill_quarters)
+
     for t in range(quarters):
         _refill_kernel(state, rules, t, world.newcomer_knowledge)
-        slot = t % (lag + 1)
+        if t == 0 and shock is not None and len(shock.rows):
+            hire(0, shock.party, shock.rows, shock.seats)
         for j, party in enumerate(setup.parties):
             most = int(np.ceil(party.offers_per_quarter))
             if most == 0:
@@ -489,19 +513,7 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws) -> Trajectories:
             countered = valid & ~accept & (raise_ > 0)
             out["cost"][:, t] += (countered * raise_).sum(axis=1) * setup.counter_years
             r, k = np.nonzero(accept)
-            m = chosen[r, k]
-            with np.errstate(divide="ignore"):
-                logs = np.log1p(-state.K[r, m])
-            summed = _row_sum(r, logs, n_rep)
-            pending[slot][:, j] = absorb(pending[slot][:, j], 1.0 - np.exp(summed))
-            hired_log[:, j] += summed
-            rank = np.arange(len(r)) - np.searchsorted(r, r)  # order within the row
-            first = n_hired[r] + rank < FIRST_HIRES
-            first_log += _row_sum(r[first], logs[first], n_rep)
-            n_hired += np.bincount(r, minlength=n_rep)
-            out["departures"][:, t, j] = accept.sum(axis=1)
-            np.add.at(out["to_parties_by_role"][:, t], (r, rules.role_of[m]), 1)
-            _leave_kernel(state, rules, r, m, t, world.backfill_quarters)
+            hire(t, j, r, chosen[r, k])
 
         departed = np.zeros(n_rep, dtype=np.int64)
         _quarter_kernel(state, rules, t, draws.background[:, t], setup.hazard,

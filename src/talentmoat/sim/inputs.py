@@ -145,3 +145,21 @@ class Setup:
     directed_ratio: float
     drag: float
     diffusion: float
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A poach shock: at the start of quarter 0 a party hires given seats (MODEL.md §I).
+
+    Pairs ``(rows[m], seats[m])`` name a seat of a replication of the block, so one block can
+    shock a different person in each group of rows (every person's value in one run).
+
+    Attributes:
+        party: Index of the hiring party in ``Setup.parties``.
+        rows: Replication rows of the block, sorted, int shape (M,).
+        seats: Seat hired in each row, distinct within a row, int shape (M,).
+    """
+
+    party: int
+    rows: np.ndarray
+    seats: np.ndarray

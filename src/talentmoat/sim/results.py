@@ -37,6 +37,11 @@ def parity_quarter(tr: Trajectories) -> np.ndarray:
     return np.where(reached.any(axis=1), first, 0)
 
 
+def parity_by_quarter(tr: Trajectories) -> np.ndarray:
+    """Whether some party has reached parity at least once by each quarter, bool (R, T)."""
+    return np.maximum.accumulate(lead(tr) <= 0, axis=1)
+
+
 def _band(x: np.ndarray) -> dict[str, list[float]]:
     """Mean and percentiles over replications (axis 0) of an (R, T) array."""
     p = np.percentile(x, PERCENTILES, axis=0)
@@ -86,7 +91,7 @@ def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
     reps = tr.b_lab.shape[0]
     gap = lead(tr)
     at_parity = gap <= 0
-    reached_by = np.maximum.accumulate(at_parity, axis=1).mean(axis=0).tolist()
+    reached_by = parity_by_quarter(tr).mean(axis=0).tolist()
     per_rival = {
         rival: [(tr.b_rival[:, : t + 1, j] >= tr.b_lab[:, : t + 1]).any(axis=1).mean()
                 for t in range(gap.shape[1])]
