@@ -11,6 +11,7 @@ and the rules between fields.
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 import numpy as np
@@ -534,6 +535,24 @@ class ConstantMultiple(_Strict):
 OfferMultiple = Annotated[LognormalMultiple | ConstantMultiple, Field(discriminator="dist")]
 
 
+class Raid(_Strict):
+    """A rival's time-limited surge of offers (MODEL.md §I), e.g. the 2025 raids.
+
+    Attributes:
+        start_quarter: First quarter of the raid (0-based), inside the horizon.
+        quarters: How many quarters it lasts (it must end within ``simulation.quarters``).
+        hires_per_quarter: Offers the rival makes a quarter during the raid, instead of its
+            usual ``hires_per_quarter``.
+        offer_multiple_scale: Factor on its offer multiple during the raid (refs/economics.md
+            §3.3: 2–5× the usual in 2025).
+    """
+
+    start_quarter: int = Field(ge=0, le=400)
+    quarters: int = Field(ge=1, le=400)
+    hires_per_quarter: float = Field(gt=0.0, le=10_000.0)
+    offer_multiple_scale: float = Field(gt=0.0, le=100.0)
+
+
 class Rival(_Strict):
     """A rival that makes offers (MODEL.md §C–E).
 
@@ -561,6 +580,7 @@ class Rival(_Strict):
             normalised); default: in proportion to the components' weights.
         initial_coverage: Its own coverage ``own[j, c]`` of each component at the start, in
             [0, 1]: one number for all, or a map by component id (missing ones 0). Default 0.
+        raids: Time-limited surges of offers, none overlapping another (default none).
     """
 
     name: str = Field(min_length=1, max_length=100)
@@ -576,6 +596,7 @@ class Rival(_Strict):
     rebuild_rate_per_quarter: float = Field(default=0.0, ge=0.0)
     rebuild_focus: dict[str, float] = Field(default_factory=dict)
     initial_coverage: Share | dict[str, Share] = 0.0
+    raids: list[Raid] = Field(default_factory=list, max_length=100)
 
 
 # --- Investors, the proxy problem and the antitrust line (MODEL.md §F; refs §6–8) -----------
@@ -1049,6 +1070,17 @@ class Scenario(_Strict):
             if rival.rebuild_focus and not any(v > 0 for v in rival.rebuild_focus.values()):
                 raise ValueError(f"rivals[{n}].rebuild_focus: all shares are 0; give at least one "
                                  "positive share, or leave it out to follow the weights")
+            horizon = self.simulation.quarters
+            ordered = sorted(enumerate(rival.raids), key=lambda kr: kr[1].start_quarter)
+            for k, raid in ordered:
+                if raid.start_quarter + raid.quarters > horizon:
+                    raise ValueError(
+                        f"rivals[{n}].raids[{k}]: quarters {raid.start_quarter}–"
+                        f"{raid.start_quarter + raid.quarters - 1} run past the horizon of "
+                        f"{horizon} quarters (simulation.quarters)")
+            for (k0, a), (k1, b) in itertools.pairwise(ordered):
+                if b.start_quarter < a.start_quarter + a.quarters:
+                    raise ValueError(f"rivals[{n}].raids[{k1}]: overlaps rivals[{n}].raids[{k0}]")
         self.investors.check_nodes(names)
         for name, policies in self.strategies.items():
             unknown = sorted(set(policies) - set(STRATEGY_POLICIES))

@@ -92,6 +92,7 @@ def _payload(lab: Lab, result: SimulationResult, out: Path | None,
         "lead0": result.lead0,
         "strategies": {name: summarize_strategy(result, name) for name in result.strategies},
         "comparison": compare_strategies(result),
+        "raids": _raids(lab),
         "out": None if out is None else str(out),
     }
 
@@ -179,6 +180,23 @@ def print_comparison(payload: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _raids(lab: Lab) -> dict[str, list[dict[str, Any]]]:
+    """Each rival's raids as in the scenario (MODEL.md §I), rivals without raids left out."""
+    return {r.name: [raid.model_dump() for raid in r.raids] for r in lab.scenario.rivals
+            if r.raids}
+
+
+def print_raids(raids: dict[str, list[dict[str, Any]]]) -> None:
+    """One line per raid: who, which quarters, how many offers, at what multiple."""
+    for name, terms in raids.items():
+        for raid in terms:
+            first = raid["start_quarter"] + 1
+            console.print(f"raid: {name} in quarters {first}–{first + raid['quarters'] - 1}, "
+                          f"{raid['hires_per_quarter']:g} offers a quarter at "
+                          f"{raid['offer_multiple_scale']:g}× its usual multiple",
+                          highlight=False)
+
+
 def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | None,
                          quarters: int | None, seed: int | None, out: Path | None, workers: int,
                          json: bool, ranked: bool, key: bytes | None) -> None:
@@ -191,6 +209,7 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
     if json:
         print_json(payload)
         return
+    print_raids(payload["raids"])
     print_strategies(payload)
     if ranked:
         print_comparison(payload)

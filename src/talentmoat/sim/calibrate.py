@@ -188,8 +188,13 @@ def simulated_first_year(lab: Lab, base: Setup, alpha_by_role: np.ndarray,
 
 
 def _with_alpha(party: HiringParty, alpha: np.ndarray) -> HiringParty:
-    """The party with ``α`` added to its utility (the base setup was built with ``α = 0``)."""
-    return HiringParty(**{**party.__dict__, "utility_rest": party.utility_rest + alpha})
+    """The party with ``α`` added to its utility (the base setup was built with ``α = 0``).
+
+    Its raids are left out: ``α`` matches the usual attrition, and a raid is a stress on top of
+    it (MODEL.md §I), so a raid scenario keeps the intercepts of the same scenario without it.
+    """
+    return HiringParty(**{**party.__dict__, "utility_rest": party.utility_rest + alpha,
+                          "raids": ()})
 
 
 def _corrected(lab: Lab, base: Setup, alpha: np.ndarray,

@@ -55,7 +55,7 @@ from talentmoat.lab_value import (
     tacit_in_post,
 )
 from talentmoat.sim.draws import Draws
-from talentmoat.sim.inputs import Setup, Shock, World
+from talentmoat.sim.inputs import Setup, Shock, World, offer_terms
 
 __all__ = ["LEARNED", "SeatRules", "SeatState", "Shock", "Trajectories", "World",
            "simulate_strategy", "slots"]
@@ -118,7 +118,8 @@ def _row_sum(r: np.ndarray, values: np.ndarray, n_rep: int) -> np.ndarray:
 
 def slots(setups: list[Setup]) -> int:
     """Offer slots a quarter: the most offers any hiring party of any of the setups can make."""
-    return max((int(np.ceil(p.offers_per_quarter)) for s in setups for p in s.parties),
+    return max((int(np.ceil(rate)) for s in setups for p in s.parties
+                for rate in (p.offers_per_quarter, *(r.offers_per_quarter for r in p.raids))),
                default=0)
 
 
@@ -492,16 +493,16 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
         if t == 0 and shock is not None and len(shock.rows):
             hire(0, shock.party, shock.rows, shock.seats)
         for j, party in enumerate(setup.parties):
-            most = int(np.ceil(party.offers_per_quarter))
+            offers, scale = offer_terms(party, t)
+            most = int(np.ceil(offers))
             if most == 0:
                 continue
-            whole = np.floor(party.offers_per_quarter)
-            counts = (whole + (draws.count[:, t, j] < party.offers_per_quarter - whole)
-                      ).astype(np.int64)
+            whole = np.floor(offers)
+            counts = (whole + (draws.count[:, t, j] < offers - whole)).astype(np.int64)
             chosen = _choose(state.weights[j], draws.target[:, t, j, :most], counts)
             valid = chosen >= 0
             seat = np.where(valid, chosen, 0)
-            multiple = party.multiple_median * np.exp(party.multiple_sigma
+            multiple = scale * party.multiple_median * np.exp(party.multiple_sigma
                                                       * draws.multiple[:, t, j, :most])
             offer = multiple * party.offer_face[seat] + party.buyout[seat]
             stay = setup.stay_value[seat]

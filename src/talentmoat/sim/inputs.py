@@ -54,6 +54,23 @@ class World:
 
 
 @dataclass(frozen=True)
+class RaidTerms:
+    """A party's surge: quarters ``start .. start + quarters − 1`` (MODEL.md §I).
+
+    Attributes:
+        start: First quarter (0-based).
+        quarters: Length in quarters.
+        offers_per_quarter: Offers a quarter during the raid (instead of the usual).
+        multiple_scale: Factor on the offer multiple during the raid.
+    """
+
+    start: int
+    quarters: int
+    offers_per_quarter: float
+    multiple_scale: float
+
+
+@dataclass(frozen=True)
 class HiringParty:
     """One party that makes offers and rebuilds (arrays over seats have shape (N,)).
 
@@ -70,6 +87,7 @@ class HiringParty:
             company's access through its investor).
         rebuild_per_quarter: Growth of its own coverage a quarter, shape (C,).
         initial_own: Its own coverage at the start, shape (C,).
+        raids: Its raids, none overlapping (:func:`offer_terms`).
     """
 
     name: str
@@ -83,6 +101,15 @@ class HiringParty:
     reach: np.ndarray
     rebuild_per_quarter: np.ndarray
     initial_own: np.ndarray
+    raids: tuple[RaidTerms, ...] = ()
+
+
+def offer_terms(party: HiringParty, t: int) -> tuple[float, float]:
+    """Offers a quarter and the factor on the multiple that a party uses in quarter t."""
+    for raid in party.raids:
+        if raid.start <= t < raid.start + raid.quarters:
+            return raid.offers_per_quarter, raid.multiple_scale
+    return party.offers_per_quarter, 1.0
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from talentmoat.lab_value import blueprint_share, lab_coverage, lab_share, stead
 from talentmoat.loader import Lab
 from talentmoat.policies import make_policies
 from talentmoat.scenario import ConstantMultiple, LognormalMultiple, Rival
-from talentmoat.sim.inputs import HiringParty, Setup, World
+from talentmoat.sim.inputs import HiringParty, RaidTerms, Setup, World
 
 
 def _by_component(lab: Lab, value: float | dict[str, float], default: float) -> np.ndarray:
@@ -87,6 +87,9 @@ def hiring_parties(lab: Lab, a: Assessment, setup: Setup) -> list[HiringParty]:
     scenario = lab.scenario
     n = lab.roster.size
     nominal = nominal_package(a.pay.cash, a.pay.equity_grant_per_year)
+    raids = {r.name: tuple(RaidTerms(x.start_quarter, x.quarters, x.hires_per_quarter,
+                                     x.offer_multiple_scale) for x in r.raids)
+             for r in scenario.rivals}
     parties = [(rival, offers.compute_ratio, offers.autonomy_gap, np.ones(n))
                for rival, offers in zip(scenario.rivals, a.offers, strict=True)]
     if scenario.investors.syndicate:
@@ -121,6 +124,7 @@ def hiring_parties(lab: Lab, a: Assessment, setup: Setup) -> list[HiringParty]:
             reach=reach,
             rebuild_per_quarter=rival_rebuild(lab, rival),
             initial_own=rival_initial(lab, rival),
+            raids=raids.get(rival.name, ()),
         ))
     return out
 
