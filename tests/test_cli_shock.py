@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from talentmoat.anonymize import pseudonym
+from talentmoat.anonymize import pseudonym, resolve_key
 from talentmoat.cli import app
 from talentmoat.loader import load_scenario
 from talentmoat.sim.shock import poach_shock, top_people
@@ -37,12 +37,14 @@ def test_shock_named_people_table_and_anonymized_people():
     assert table.exit_code == 0, table.output
     assert "well-funded-startup hires" in table.stdout and "strategy tenders" in table.stdout
     assert "quarters sooner" in table.stdout
+    key = "a team key for this test only"
     anon = runner.invoke(app, ["people", "lean-lab", "--reps", "2", "--top", "3", "--json",
-                               "--anonymize"])
+                               "--anonymize-key", key])
     assert anon.exit_code == 0, anon.output
     payload = json.loads(anon.stdout)
     assert len(payload["people"]) == 3
-    known = {pseudonym(i, lab.digest) for i in lab.roster.ids}
+    known = {pseudonym(i, resolve_key(key)) for i in lab.roster.ids}
+    assert not set(lab.roster.ids) & {row["id"] for row in payload["people"]}
     assert all(row["id"] in known for row in payload["people"])
     losses = [row["value_lost_discounted"]["mean"] for row in payload["people"]]
     assert losses == sorted(losses, reverse=True)

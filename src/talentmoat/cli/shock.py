@@ -8,7 +8,9 @@ import typer
 from rich.table import Table
 
 from talentmoat.cli.app import app, console, guarded, print_json
-from talentmoat.cli.knowledge import AnonOpt, JsonOpt, People, ScenarioArg
+from talentmoat.cli.knowledge import JsonOpt, ScenarioArg
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, output_key
+from talentmoat.cli.safe import safe
 from talentmoat.errors import InputError
 
 PartyOpt = Annotated[str | None, typer.Option(
@@ -41,6 +43,7 @@ def shock(
     reps: RepsOpt = None,
     json: JsonOpt = False,
     anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """A poach shock: a party hires a set at quarter 0; what it costs the lab (paired)."""
     from talentmoat.loader import load_scenario
@@ -55,7 +58,7 @@ def shock(
     else:
         chosen = person_indices(lab, [p.strip() for p in people.split(",") if p.strip()])
     result = poach_shock(lab, party, chosen, strategy=strategy, replications=reps)
-    names = People(lab, anonymize)
+    names = People(lab, output_key(anonymize, anonymize_key))
     result["people"] = names.of(result["people"])
     result["exact_optimum"] = exact
     if json:
@@ -67,8 +70,8 @@ def shock(
 def _print_shock(r: dict[str, Any]) -> None:
     q = r["quarters_sooner"]
     ttp = r["time_to_parity"]
-    console.print(f"{r['party']} hires {', '.join(r['people'])} at quarter 0 "
-                  f"(strategy {r['strategy']}, {r['replications']} replications × "
+    console.print(f"{safe(r['party'])} hires {safe(', '.join(r['people']))} at quarter 0 "
+                  f"(strategy {safe(r['strategy'])}, {r['replications']} replications × "
                   f"{r['quarters']} quarters, common random numbers)", highlight=False)
     rows = [
         ("share jump (once absorbed)", f"{r['share_jump']:+.3f} "
@@ -105,6 +108,7 @@ def people_command(
     reps: RepsOpt = PEOPLE_REPS,
     json: JsonOpt = False,
     anonymize: AnonOpt = False,
+    anonymize_key: AnonKeyOpt = None,
 ) -> None:
     """What each person is worth: their one-person shock, ranked by discounted value lost."""
     from talentmoat.loader import load_scenario
@@ -112,7 +116,7 @@ def people_command(
 
     lab = load_scenario(scenario)
     result = person_values(lab, party, strategy=strategy, replications=reps)
-    names = People(lab, anonymize)
+    names = People(lab, output_key(anonymize, anonymize_key))
     for row in result["people"]:
         i = row.pop("person")
         row["id"], row["role"] = names.ids[i], names.roles[i]
@@ -120,14 +124,14 @@ def people_command(
     if json:
         print_json(result)
         return
-    table = Table(title=f"{lab.scenario.name}: one-person shocks by {result['party']} "
+    table = Table(title=f"{safe(lab.scenario.name)}: one-person shocks by {safe(result['party'])} "
                   f"({result['replications']} replications × {result['quarters']} quarters)",
                   title_justify="left")
     for col in ("rank", "id", "role", "value lost, discounted (95 % CI)", "at T",
                 "standalone", "carry"):
         table.add_column(col, justify="left" if col in ("id", "role") else "right")
     for k, row in enumerate(result["people"], 1):
-        table.add_row(str(k), row["id"], row["role"], _ci(row["value_lost_discounted"]),
+        table.add_row(str(k), safe(row["id"]), safe(row["role"]), _ci(row["value_lost_discounted"]),
                       _bn(row["value_lost_end"]["mean"]), f"{row['standalone_share']:.3f}",
                       f"{row['carry']:.3f}")
     console.print(table)
