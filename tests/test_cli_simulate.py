@@ -36,7 +36,7 @@ def test_simulate_json_matches_the_library_and_writes_parquet(tmp_path):
     row, expected = payload["comparison"][0], compare(direct)[0]
     for key in ("delta_value_mean", "delta_departures", "policy_cost", "delta_lead_mean"):
         assert row[key] == expected[key]
-    frame = pd.read_parquet(out / "trajectories.parquet")
+    frame = pd.read_parquet(out / "trajectories")
     assert len(frame) == 2 * 6 * 4
     assert set(frame["strategy"]) == {"baseline", "tenders"}
     rows = frame[frame.strategy == "baseline"].sort_values(["replication", "quarter"])

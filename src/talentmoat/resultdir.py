@@ -20,6 +20,10 @@ work):
   removes.
 - Nothing the manifest does not list is ever deleted; folders and files get the user's umask.
 
+A writer that learns the names of some files only while it fills the folder (a simulation's
+trajectory parts, one per chunk) announces them with :func:`declare` before writing them: they
+join the staging manifest at once, so an interrupted write still removes only listed files.
+
 Pure file-system logic: callers decide what goes in the files.
 """
 
@@ -270,13 +274,34 @@ def _recover(out: Path) -> None:
     _discard(aside)
 
 
+def declare(folder: Path, files: Sequence[str]) -> None:
+    """Add files to the staging folder's manifest before ``fill`` writes them.
+
+    Args:
+        folder: The folder :func:`write` gave ``fill``.
+        files: Further relative paths (``/``-separated) ``fill`` will write.
+
+    Raises:
+        ValueError: If a path is not a plain relative one, is the manifest, or ``folder`` is
+            not a staging folder (programming errors).
+    """
+    folder = Path(folder)
+    listed = read_manifest(folder)
+    if not folder.name.endswith(NEW_SUFFIX) or listed is None:
+        raise ValueError(f"{folder} is not a result folder being written")
+    if not all(_safe_relative(f) for f in files) or MANIFEST in files:
+        raise ValueError(f"result files must be plain relative paths other than {MANIFEST}")
+    _write_manifest(folder, [*listed, *[f for f in files if f not in listed]], complete=False)
+
+
 def write(out: Path, files: Sequence[str], fill: Callable[[Path], None]) -> Path:
     """Write a result folder at ``out`` by the rules of this module, replacing an earlier one.
 
     Args:
         out: The result folder.
-        files: Relative paths of every file ``fill`` writes (``/``-separated).
-        fill: Writes exactly those files into the folder it is given.
+        files: Relative paths of the files ``fill`` writes (``/``-separated).
+        fill: Writes exactly those files into the folder it is given, and those it announces
+            with :func:`declare` first.
 
     Returns:
         ``out``.
@@ -297,6 +322,7 @@ def write(out: Path, files: Sequence[str], fill: Callable[[Path], None]) -> Path
         _write_manifest(new, files, complete=False)
         _checkpoint("staging")
         fill(new)
+        files = read_manifest(new) or []
         _checkpoint("filled")
         missing = [f for f in files if not _is_regular(new, f)]
         stray = foreign_entries(new, files)

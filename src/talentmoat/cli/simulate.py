@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -64,7 +65,9 @@ def _progress(enabled: bool):
 
 
 def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int | None,
-         seed: int | None, workers: int, show_progress: bool) -> SimulationResult:
+         seed: int | None, workers: int, show_progress: bool, folder: Path | None = None,
+         declare: Callable[[list[str]], None] | None = None) -> SimulationResult:
+    """Simulate (the trajectories written as parts under ``folder`` if given, else kept)."""
     from talentmoat.sim import simulate
     from talentmoat.workers import process_pool
 
@@ -72,7 +75,8 @@ def _run(lab: Lab, strategies: list[str] | None, reps: int | None, quarters: int
     pool = process_pool(workers) if workers > 1 else nullcontext()
     with pool as executor, _progress(show_progress) as update:
         return simulate(lab, strategies, replications=reps, quarters=quarters, seed=seed,
-                        workers=workers, executor=executor, progress=update)
+                        workers=workers, executor=executor, progress=update, folder=folder,
+                        declare=declare)
 
 
 def _payload(lab: Lab, result: SimulationResult, out: Path | None,
@@ -104,19 +108,26 @@ def _target(lab: Lab, out: Path | None) -> Path:
     return target
 
 
-def save_run(lab: Lab, result: SimulationResult, target: Path, key: bytes | None,
-             report: bool = False) -> dict[str, Any]:
-    """Write a simulation as the result folder ``target`` (with ``report.html`` if asked).
+def save_run(lab: Lab, target: Path, key: bytes | None,
+             run: Callable[[Path, Callable[[list[str]], None]], SimulationResult],
+             report: bool = False) -> tuple[SimulationResult, dict[str, Any]]:
+    """Run a simulation into the result folder ``target`` (with ``report.html`` if asked).
+
+    Args:
+        lab: The scenario.
+        target: The result folder.
+        key: Pseudonym key of the output (None: plain names).
+        run: Runs the simulation with its parts under the folder it is given, announced first
+            with the callable it is given (:func:`talentmoat.sim.store.write_results`).
+        report: Also write ``report.html``.
 
     Returns:
-        The summary payload written as ``summary.json``.
+        The run and the summary payload written as ``summary.json``.
     """
     from talentmoat.sim.store import write_results
 
-    payload = _payload(lab, result, target, key)
-    extra = {REPORT: report_html(lab, payload, key)} if report else None
-    write_results(target, result, payload, extra)
-    return payload
+    extra = (lambda payload: {REPORT: report_html(lab, payload, key)}) if report else None
+    return write_results(target, run, lambda result: _payload(lab, result, target, key), extra)
 
 
 def _bn(usd: float) -> str:
@@ -204,8 +215,8 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
 
     lab = load_scenario(scenario)
     target = _target(lab, out)
-    result = _run(lab, strategy, reps, quarters, seed, workers, not json)
-    payload = save_run(lab, result, target, key)
+    _, payload = save_run(lab, target, key, lambda folder, declare: _run(
+        lab, strategy, reps, quarters, seed, workers, not json, folder, declare))
     if json:
         print_json(payload)
         return
@@ -217,7 +228,7 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
 
 
 def _print_results_path(target: Path) -> None:
-    console.print(f"Results: {safe(target)}/ (trajectories.parquet, summary.json, manifest)")
+    console.print(f"Results: {safe(target)}/ (trajectories/ parts, summary.json, manifest)")
 
 
 @app.command(name="simulate")
@@ -277,8 +288,8 @@ def run(
     people = People(lab, output_key(anonymize, anonymize_key))
     print_knowledge(lab, knowledge_summary(lab, PLAN_K), people, top=10)
     console.print()
-    result = _run(lab, None, None, None, None, workers, True)
-    payload = save_run(lab, result, target, people.key, report=True)
+    _, payload = save_run(lab, target, people.key, lambda folder, declare: _run(
+        lab, None, None, None, None, workers, True, folder, declare), report=True)
     print_strategies(payload)
     print_comparison(payload)
     _print_results_path(target)

@@ -1,9 +1,10 @@
 """Summaries of a simulation and the paired comparison of strategies (MODEL.md §H).
 
-Pure functions of a :class:`~talentmoat.sim.runner.SimulationResult`: percentiles by quarter,
-retention curves, the chance a rival has reached parity by each quarter, time to parity, costs,
-and each strategy's paired difference from the baseline on common random numbers with a 95 %
-confidence interval.
+Pure functions of a :class:`~talentmoat.sim.runner.SimulationResult`'s streaming statistics
+and percentile bands (:mod:`talentmoat.sim.accumulate`; never its trajectories): percentiles by
+quarter, retention curves, the chance a rival has reached parity by each quarter, time to
+parity, costs, and each strategy's paired difference from the baseline on common random
+numbers with a 95 % confidence interval.
 """
 
 from __future__ import annotations
@@ -13,110 +14,98 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from talentmoat.lab_value import discounted_mean, discounted_total
-from talentmoat.lab_value import lead as lab_lead
-from talentmoat.sim.engine import Trajectories
+from talentmoat.sim.accumulate import (
+    BANDS,
+    PERCENTILES,
+    lead,
+    mean,
+    parity_by_quarter,
+    parity_quarter,
+    role_band,
+)
 from talentmoat.sim.runner import SimulationResult
 
-PERCENTILES = (5, 25, 50, 75, 95)
+__all__ = ["CONFIDENCE", "PERCENTILES", "compare", "lead", "outcome_totals", "paired",
+           "parity_by_quarter", "parity_quarter", "summarize_strategy"]
+
 CONFIDENCE = 0.95
 
 
-def lead(tr: Trajectories) -> np.ndarray:
-    """Blueprint lead over the strongest party, shape (R, T)."""
-    return lab_lead(tr.b_lab, tr.b_rival)
-
-
-def parity_quarter(tr: Trajectories) -> np.ndarray:
-    """First quarter (1-based) in which some party's share reaches the lab's, else 0; (R,).
-
-    0 means censored at T (no parity within the horizon). Parity is not absorbing (§G.5).
-    """
-    reached = lead(tr) <= 0
-    first = reached.argmax(axis=1) + 1
-    return np.where(reached.any(axis=1), first, 0)
-
-
-def parity_by_quarter(tr: Trajectories) -> np.ndarray:
-    """Whether some party has reached parity at least once by each quarter, bool (R, T)."""
-    return np.maximum.accumulate(lead(tr) <= 0, axis=1)
-
-
-def _band(x: np.ndarray) -> dict[str, list[float]]:
-    """Mean and percentiles over replications (axis 0) of an (R, T) array."""
-    p = np.percentile(x, PERCENTILES, axis=0)
-    return {"mean": x.mean(axis=0).tolist(),
-            **{f"p{q}": p[k].tolist() for k, q in enumerate(PERCENTILES)}}
+def _band(result: SimulationResult, name: str, band: str) -> dict[str, list[float]] | None:
+    """Mean and percentiles by quarter of one band outcome (None if the run has none)."""
+    bands = result.bands[name]
+    if band not in bands:
+        return None
+    st = result.stats[name]
+    return {"mean": mean(st.band_sums[band], st.replications).tolist(),
+            **{f"p{q}": bands[band][k].tolist() for k, q in enumerate(PERCENTILES)}}
 
 
 def outcome_totals(result: SimulationResult, name: str) -> dict[str, Any]:
-    """One strategy's time to parity and totals over the horizon (no bands by quarter)."""
-    tr = result.trajectories[name]
-    gap = lead(tr)
-    par = parity_quarter(tr)
-    departures = tr.departures.sum(axis=1).mean(axis=0)
+    """One strategy's time to parity and totals over the horizon (no bands by quarter).
+
+    Computed from the run's streaming statistics (every step O(R·T)).
+    """
+    st = result.stats[name]
+    reps = st.replications
+    par = st.parity_quarter
+    departures = mean(st.departures, reps)
     return {
         "time_to_parity": {
             "reached_share": float((par > 0).mean()),
             "median_quarter_if_reached": float(np.median(par[par > 0])) if (par > 0).any()
             else None,
             "censored_share": float((par == 0).mean()),
-            "censored_at_quarter": int(gap.shape[1]),
+            "censored_at_quarter": len(st.at_parity),
         },
         "departures_to_parties_by_role": dict(zip(
-            result.roles, tr.to_parties_by_role.sum(axis=1).mean(axis=0).tolist(), strict=True)),
+            result.roles, mean(st.to_parties_by_role, reps).tolist(), strict=True)),
         "first_year_to_parties_by_role": dict(zip(
-            result.roles, tr.to_parties_by_role[:, :4].sum(axis=1).mean(axis=0).tolist(),
-            strict=True)),
+            result.roles, mean(st.first_year_by_role, reps).tolist(), strict=True)),
         "totals": {
             "departures_by_rival": dict(zip(result.rivals, departures[:-1].tolist(),
                                             strict=True)),
             "departures_background": float(departures[-1]),
-            "policy_cost": float(tr.cost.sum(axis=1).mean()),
-            "tender_cash": float(tr.tender_cash.sum(axis=1).mean()),
-            "bypassed_rd_end": dict(zip(result.rivals, tr.bypassed_rd[:, -1].mean(axis=0)
-                                        .tolist(), strict=True)),
-            "value_end": float(tr.value[:, -1].mean()),
-            "value_mean_over_horizon": float(tr.value.mean()),
-            "value_discounted": float(discounted_mean(tr.value, result.discount_rate).mean()),
-            "unit_payout": float(tr.unit_payout.sum(axis=1).mean()),
-            "lead_end": float(gap[:, -1].mean()),
+            "policy_cost": float(st.policy_cost.mean()),
+            "tender_cash": float(st.tender_cash.mean()),
+            "bypassed_rd_end": dict(zip(result.rivals, mean(st.bypassed_end, reps).tolist(),
+                                        strict=True)),
+            "value_end": float(st.value_end.mean()),
+            "value_mean_over_horizon": float(st.value_mean.mean()),
+            "value_discounted": float(st.value_discounted.mean()),
+            "unit_payout": float(st.unit_payout.mean()),
+            "lead_end": float(st.lead_end.mean()),
         },
     }
 
 
 def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:
-    """Summary of one strategy: bands by quarter, retention, parity, totals."""
-    tr = result.trajectories[name]
-    reps = tr.b_lab.shape[0]
-    gap = lead(tr)
-    at_parity = gap <= 0
-    reached_by = parity_by_quarter(tr).mean(axis=0).tolist()
-    per_rival = {
-        rival: [(tr.b_rival[:, : t + 1, j] >= tr.b_lab[:, : t + 1]).any(axis=1).mean()
-                for t in range(gap.shape[1])]
-        for j, rival in enumerate(result.rivals)
-    }
-    headcount = tr.headcount.sum(axis=-1)
-    by_role = tr.headcount.mean(axis=0) / np.maximum(result.initial_headcount, 1)
+    """Summary of one strategy: bands by quarter, retention, parity, totals.
+
+    Computed from the run's streaming statistics and percentile bands (every step O(R·T)).
+    """
+    st = result.stats[name]
+    reps = st.replications
+    headcount = mean(st.headcount, reps)
+    by_role = headcount / np.maximum(result.initial_headcount, 1)
+    bands = result.bands[name]
     return {
         "policies": result.provenance["strategies"][name],  # type: ignore[index]
-        "by_quarter": {
-            "b_lab": _band(tr.b_lab),
-            "b_strongest_rival": _band(tr.b_rival.max(axis=-1)) if result.rivals else None,
-            "lead": _band(gap),
-            "value": _band(tr.value),
-            "headcount": _band(headcount),
-            "cumulative_departures": _band(tr.departures.sum(axis=-1).cumsum(axis=1)),
-            "cumulative_cost": _band(tr.cost.cumsum(axis=1)),
-        },
-        "retention_curve": tr.retained.mean(axis=0).tolist(),
+        "by_quarter": {band: _band(result, name, band) for band in BANDS},
+        "retention_curve": mean(st.retained, reps).tolist(),
         "headcount_share_by_role": {role: by_role[:, k].tolist()
                                     for k, role in enumerate(result.roles)},
-        "headcount_by_role": {role: _band(tr.headcount[..., k])
-                              for k, role in enumerate(result.roles)},
-        "p_parity_in_quarter": at_parity.mean(axis=0).tolist(),
-        "p_parity_by_quarter": {"any": reached_by, **per_rival},
+        "headcount_by_role": {
+            role: {"mean": headcount[:, k].tolist(),
+                   **{f"p{q}": bands[role_band(role)][i].tolist()
+                      for i, q in enumerate(PERCENTILES)}}
+            for k, role in enumerate(result.roles)},
+        "p_parity_in_quarter": (st.at_parity / reps).tolist(),
+        "p_parity_by_quarter": {
+            "any": (st.reached_any / reps).tolist(),
+            **{rival: (st.reached_party[:, j] / reps).tolist()
+               for j, rival in enumerate(result.rivals)},
+        },
         **outcome_totals(result, name),
         "replications": reps,
     }
@@ -140,36 +129,30 @@ def compare(result: SimulationResult) -> list[dict[str, Any]]:
     and final value, the mean lead, departures and the discounted policy cost; the **net
     benefit** is ``Δ discounted value − Δ discounted cost`` (MODEL.md §H). Value per dollar
     (``Δ discounted value / Δ cost``) is a column; a strategy at no cost shows "no cost".
+    The per-replication numbers come from the run's statistics (``R`` values per strategy).
 
     Returns:
         One row per non-baseline strategy, highest mean net benefit first.
     """
-    base_name = result.strategies[0]
-    base = result.trajectories[base_name]
-    rate = result.discount_rate
-    base_dv = discounted_mean(base.value, rate)
-    base_cost = discounted_total(base.cost, rate)
-    n_rivals = len(result.rivals)
+    base = result.stats[result.strategies[0]]
     rows = []
     for name in result.strategies[1:]:
-        tr = result.trajectories[name]
-        d_dv = discounted_mean(tr.value, rate) - base_dv
-        d_cost = discounted_total(tr.cost, rate) - base_cost
+        st = result.stats[name]
+        d_dv = st.value_discounted - base.value_discounted
+        d_cost = st.cost_discounted - base.cost_discounted
         row = {
             "strategy": name,
             "policies": result.provenance["strategies"][name],  # type: ignore[index]
             "net_benefit": paired(d_dv - d_cost),
             "delta_value_discounted": paired(d_dv),
-            "delta_value_mean": paired(tr.value.mean(axis=1) - base.value.mean(axis=1)),
-            "delta_value_end": paired(tr.value[:, -1] - base.value[:, -1]),
-            "delta_lead_mean": paired(lead(tr).mean(axis=1) - lead(base).mean(axis=1)),
-            "delta_departures": paired(tr.departures.sum(axis=(1, 2))
-                                       - base.departures.sum(axis=(1, 2))),
-            "delta_departures_to_rivals": paired(
-                tr.departures[:, :, :n_rivals].sum(axis=(1, 2))
-                - base.departures[:, :, :n_rivals].sum(axis=(1, 2))),
-            "delta_p_parity": float((parity_quarter(tr) > 0).mean()
-                                    - (parity_quarter(base) > 0).mean()),
+            "delta_value_mean": paired(st.value_mean - base.value_mean),
+            "delta_value_end": paired(st.value_end - base.value_end),
+            "delta_lead_mean": paired(st.lead_mean - base.lead_mean),
+            "delta_departures": paired(st.departures_total - base.departures_total),
+            "delta_departures_to_rivals": paired(st.departures_to_parties
+                                                 - base.departures_to_parties),
+            "delta_p_parity": float((st.parity_quarter > 0).mean()
+                                    - (base.parity_quarter > 0).mean()),
             "policy_cost": paired(d_cost),
         }
         mean_cost = row["policy_cost"]["mean"]

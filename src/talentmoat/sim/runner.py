@@ -2,8 +2,12 @@
 
 The runner builds each strategy's :class:`~talentmoat.sim.setup.Setup` once, splits the
 replications into chunks (each chunk's numbers drawn per replication, so the split never changes
-a result), runs every strategy on the same draws, and stacks the chunks. Chunks can run on any
-:class:`concurrent.futures.Executor` (a process pool, a Dask client's executor).
+a result) and runs every strategy on the same draws. Each chunk is reduced to its streaming
+statistics (:mod:`talentmoat.sim.accumulate`); its trajectories are either kept and stacked (in
+memory) or written as a Parquet part by whoever ran the chunk (:mod:`talentmoat.sim.parts`), so
+that a run's memory does not grow with its replications and a worker process sends back only
+the small statistics. Chunks can run on any :class:`concurrent.futures.Executor` (a process
+pool, a Dask client's executor).
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
 from talentmoat import __version__
 from talentmoat.errors import InputError
 from talentmoat.loader import Lab
+from talentmoat.sim import parts as trajectory_parts
+from talentmoat.sim.accumulate import Stats, block_chunks, chunk_stats, merge
+from talentmoat.sim.accumulate import bands as band_percentiles
 from talentmoat.sim.calibrate import Calibration, calibrate_alpha
 from talentmoat.sim.draws import bytes_per_replication, draw
 from talentmoat.sim.engine import Trajectories, simulate_strategy, slots
@@ -49,7 +57,12 @@ class SimulationResult:
 
     Attributes:
         strategies: Strategy names, the baseline first.
-        trajectories: Per strategy, arrays shaped (R, T, ...).
+        trajectories: Per strategy, arrays shaped (R, T, ...); empty when the trajectories were
+            written as parts instead.
+        stats: Per strategy, the streaming statistics of every replication.
+        bands: Per strategy and band outcome (and role headcount), the percentiles by quarter,
+            shape (P, T).
+        parts: Paths of the written parts (relative to the folder given), in chunk order.
         rivals: Hiring-party names (the columns of per-rival arrays): the rivals, then
             ``portfolio:<name>`` for each investor's portfolio company.
         roles: Role names (the columns of ``headcount``).
@@ -64,6 +77,9 @@ class SimulationResult:
 
     strategies: tuple[str, ...]
     trajectories: dict[str, Trajectories]
+    stats: dict[str, Stats]
+    bands: dict[str, dict[str, np.ndarray]]
+    parts: tuple[str, ...]
     rivals: tuple[str, ...]
     roles: tuple[str, ...]
     initial_headcount: np.ndarray
@@ -75,10 +91,29 @@ class SimulationResult:
 
 
 def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarters: int,
-               stream: tuple[int, ...] = ()) -> list[Trajectories]:
+               part: Path | None, labels: tuple[list[str], tuple[str, ...], tuple[str, ...]],
+               stream: tuple[int, ...] = ()) -> tuple[list[Stats], list[Trajectories] | None]:
+    """Run one chunk: its statistics, and its trajectories unless they were written to ``part``.
+
+    Args:
+        setups: Each strategy's setup, in the run's order.
+        world: The shared inputs.
+        seed: Root seed.
+        reps: The chunk's replications.
+        quarters: ``T``.
+        part: Where to write the chunk's part (None: return the trajectories instead).
+        labels: Strategy, party and role names (the part's columns).
+        stream: Leading spawn-key entries of every replication's seed.
+    """
     draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].parties),
                  slots(setups), stream)
-    return [simulate_strategy(setup, world, draws) for setup in setups]
+    trajectories = [simulate_strategy(setup, world, draws) for setup in setups]
+    stats = [chunk_stats(tr, reps.start, world.discount_rate) for tr in trajectories]
+    if part is None:
+        return stats, trajectories
+    names, rivals, roles = labels
+    trajectory_parts.write_part(part, names, trajectories, reps.start, rivals, roles)
+    return stats, None
 
 
 def _stack(parts: list[Trajectories]) -> Trajectories:
@@ -100,6 +135,8 @@ def simulate(
     executor: Executor | None = None,
     stream: tuple[int, ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    folder: Path | None = None,
+    declare: Callable[[list[str]], None] | None = None,
 ) -> SimulationResult:
     """Simulate strategies of a scenario on common random numbers.
 
@@ -115,6 +152,9 @@ def simulate(
         executor: Where chunks run (default: in this process).
         stream: Leading spawn-key entries of every replication's seed (a sweep's point).
         progress: Called with (replications done, replications in all) after each chunk.
+        folder: Where to write each chunk's trajectories as a part (:mod:`talentmoat.sim.parts`)
+            as it finishes; they are then not kept (default: kept in memory, none written).
+        declare: Called with the parts' paths (relative to ``folder``) before any is written.
 
     Raises:
         InputError: For an unknown strategy or a scenario the simulation cannot run.
@@ -132,8 +172,8 @@ def simulate(
     setups = [build_setup(lab, name, s.strategies[name], alpha) for name in names]
     return simulate_setups(lab, setups, calibration, replications=replications,
                            quarters=quarters, seed=seed, chunk=chunk, workers=workers,
-                           executor=executor,
-                           stream=stream, progress=progress)
+                           executor=executor, stream=stream, progress=progress,
+                           folder=folder, declare=declare)
 
 
 def simulate_setups(
@@ -149,6 +189,8 @@ def simulate_setups(
     executor: Executor | None = None,
     stream: tuple[int, ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    folder: Path | None = None,
+    declare: Callable[[list[str]], None] | None = None,
 ) -> SimulationResult:
     """Simulate built strategies (the first is the reference) on common random numbers.
 
@@ -167,27 +209,44 @@ def simulate_setups(
     size = chunk_size(setups, n_quarters, sim.chunk if chunk is None else chunk)
     if workers > 1:  # at least one chunk per worker
         size = max(1, min(size, -(-n_reps // workers)))
-    chunks = [range(a, min(a + size, n_reps)) for a in range(0, n_reps, size)]
+    chunks = block_chunks(n_reps, size)
+    rivals = tuple(p.name for p in setups[0].parties)
+    labels = (names, rivals, roles)
+    parts = [trajectory_parts.part_name(k) for k in range(len(chunks))] if folder else []
+    if parts and declare:
+        declare(parts)
+    args = [(setups, world, root, c, n_quarters, folder / parts[k] if folder else None, labels,
+             stream) for k, c in enumerate(chunks)]
     start = time.perf_counter()
-    results: list[list[Trajectories]] = []
+    results: list[tuple[list[Stats], list[Trajectories] | None]] = []
     if executor is not None and len(chunks) > 1:
-        futures = [executor.submit(_run_chunk, setups, world, root, c, n_quarters, stream)
-                   for c in chunks]
+        futures = [executor.submit(_run_chunk, *a) for a in args]
         for k, future in enumerate(futures):
             results.append(future.result())
             if progress:
                 progress(chunks[k].stop, n_reps)
     else:
-        for c in chunks:
-            results.append(_run_chunk(setups, world, root, c, n_quarters, stream))
+        for a in args:
+            results.append(_run_chunk(*a))
             if progress:
-                progress(c.stop, n_reps)
-    trajectories = {name: _stack([part[k] for part in results])
-                    for k, name in enumerate(names)}
+                progress(a[3].stop, n_reps)
+    stats = {name: merge([(c.start, r[0][k]) for c, r in zip(chunks, results, strict=True)])
+             for k, name in enumerate(names)}
+    if folder:
+        trajectories: dict[str, Trajectories] = {}
+        bands = {name: trajectory_parts.read_bands([folder / p for p in parts], k, n_quarters)
+                 for k, name in enumerate(names)}
+    else:
+        trajectories = {name: _stack([r[1][k] for r in results])  # type: ignore[index]
+                        for k, name in enumerate(names)}
+        bands = {name: band_percentiles(tr, roles) for name, tr in trajectories.items()}
     return SimulationResult(
         strategies=tuple(names),
         trajectories=trajectories,
-        rivals=tuple(p.name for p in setups[0].parties),
+        stats=stats,
+        bands=bands,
+        parts=tuple(parts),
+        rivals=rivals,
         roles=roles,
         initial_headcount=np.bincount(world.role_of, minlength=len(roles)).astype(float),
         lead0=world.lead0,

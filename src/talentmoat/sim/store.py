@@ -1,56 +1,26 @@
-"""Write a simulation's results to a directory: Parquet trajectories and a JSON summary.
+"""Write a simulation's results to a directory: Parquet trajectory parts and a JSON summary.
 
-``trajectories.parquet`` holds one row per (strategy, replication, quarter); ``summary.json``
+``trajectories/part-NNNNN.parquet`` (:mod:`talentmoat.sim.parts`) hold one row per (strategy,
+replication, quarter), one part per chunk, written while the simulation runs; ``summary.json``
 the summaries, the comparison and the provenance. The folder is written and replaced by the
-rules of :mod:`talentmoat.resultdir` (recognised by its manifest, swapped in whole).
+rules of :mod:`talentmoat.resultdir` (recognised by its manifest, swapped in whole): the
+simulation runs into the staging folder and announces its parts before writing them.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from talentmoat import resultdir
-from talentmoat.sim.results import lead
 from talentmoat.sim.runner import SimulationResult
 
 SUMMARY = "summary.json"
-TRAJECTORIES = "trajectories.parquet"
-
-
-def trajectories_frame(result: SimulationResult) -> pd.DataFrame:
-    """One row per (strategy, replication, quarter), one column per outcome."""
-    frames = []
-    for name in result.strategies:
-        tr = result.trajectories[name]
-        reps, quarters = tr.b_lab.shape
-        rep, quarter = np.meshgrid(np.arange(reps), np.arange(1, quarters + 1), indexing="ij")
-        cols: dict[str, Any] = {
-            "strategy": name,
-            "replication": rep.ravel(),
-            "quarter": quarter.ravel(),
-            "b_lab": tr.b_lab.ravel(),
-            "lead": lead(tr).ravel(),
-            "value_usd": tr.value.ravel(),
-            "policy_cost_usd": tr.cost.ravel(),
-            "tender_cash_usd": tr.tender_cash.ravel(),
-            "retained": tr.retained.ravel(),
-            "headcount": tr.headcount.sum(axis=-1).ravel(),
-            "departures_background": tr.departures[..., -1].ravel(),
-        }
-        for k, role in enumerate(result.roles):
-            cols[f"headcount.{role}"] = tr.headcount[..., k].ravel()
-        for j, rival in enumerate(result.rivals):
-            cols[f"b_rival.{rival}"] = tr.b_rival[..., j].ravel()
-            cols[f"bypassed_rd_usd.{rival}"] = tr.bypassed_rd[..., j].ravel()
-            cols[f"departures.{rival}"] = tr.departures[..., j].ravel()
-        frames.append(pd.DataFrame(cols))
-    return pd.concat(frames, ignore_index=True)
 
 
 def _json_safe(value: Any) -> Any:
@@ -65,26 +35,38 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def write_results(out: Path, result: SimulationResult, summary: dict[str, Any],
-                  extra: dict[str, str] | None = None) -> Path:
-    """Write ``trajectories.parquet``, ``summary.json`` (and ``extra`` text files) as ``out``.
+def write_results(out: Path, run: Callable[[Path, Callable[[list[str]], None]], SimulationResult],
+                  summarize: Callable[[SimulationResult], dict[str, Any]],
+                  extra: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+                  ) -> tuple[SimulationResult, dict[str, Any]]:
+    """Run a simulation that writes its parts into the new result folder ``out``.
 
     Args:
         out: The result folder.
-        result: The simulation.
-        summary: What ``summary.json`` holds.
-        extra: Further files of the result by name (e.g. ``report.html``), listed in the
-            manifest like the others.
+        run: Runs the simulation with its parts written under the folder it is given,
+            announcing them first with the callable it is given (``simulate``'s ``declare``).
+        summarize: The summary (what ``summary.json`` holds) of the finished run.
+        extra: Further files of the result by name (e.g. ``report.html``) made from the
+            summary, listed in the manifest like the others.
+
+    Returns:
+        The run and its summary.
 
     Raises:
-        InputError: If ``out`` cannot take a result (see :func:`talentmoat.resultdir.check`).
+        InputError: If ``out`` cannot take a result (see :func:`talentmoat.resultdir.check`;
+            checked before the run).
     """
-    extra = extra or {}
+    done: dict[str, Any] = {}
 
     def fill(folder: Path) -> None:
-        trajectories_frame(result).to_parquet(folder / TRAJECTORIES, index=False)
+        result = run(folder, lambda names: resultdir.declare(folder, names))
+        summary = summarize(result)
+        files = extra(summary) if extra else {}
+        resultdir.declare(folder, [SUMMARY, *files])
         (folder / SUMMARY).write_text(json.dumps(_json_safe(summary), indent=2) + "\n")
-        for name, text in extra.items():
+        for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
+        done.update(result=result, summary=summary)
 
-    return resultdir.write(Path(out), (TRAJECTORIES, SUMMARY, *extra), fill)
+    resultdir.write(Path(out), (), fill)
+    return done["result"], done["summary"]

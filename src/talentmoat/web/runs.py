@@ -204,9 +204,10 @@ class Area:
         with job.lock:
             job.state = "running"
         try:
-            result = simulate(lab, strategies, replications=replications, quarters=quarters,
-                              chunk=math.ceil(replications / PROGRESS_STEPS), progress=progress)
-            save_run(lab, result, self.root / "runs" / job.id, None, report=True)
+            save_run(lab, self.root / "runs" / job.id, None, lambda folder, declare: simulate(
+                lab, strategies, replications=replications, quarters=quarters,
+                chunk=math.ceil(replications / PROGRESS_STEPS), progress=progress,
+                folder=folder, declare=declare), report=True)
             state, error = "done", None
         except InputError as exc:
             state, error = "failed", exc.render()
