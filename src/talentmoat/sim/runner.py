@@ -37,6 +37,14 @@ MEMORY_BUDGET = 256 * 1024 * 1024
 bytes (peak memory is then bounded whatever the number of replications)."""
 
 
+WARM_REPLICATIONS = 2
+"""Replications of the small chunk run before worker processes start (a chunk of one
+replication would compile kernels for other array layouts than the real chunks')."""
+
+WARM_QUARTERS = 8
+"""Quarters of that chunk: enough for every kernel to run (backfills start after a few)."""
+
+
 def state_bytes_per_replication(people: int, components: int, parties: int) -> int:
     """Memory of one replication's engine state: knowledge, targeting weights, seat flags."""
     return people * (8 * components + 8 * parties + 16)
@@ -220,6 +228,10 @@ def simulate_setups(
     start = time.perf_counter()
     results: list[tuple[list[Stats], list[Trajectories] | None]] = []
     if executor is not None and len(chunks) > 1:
+        # load the compiled kernels here once, so that workers the executor forks from now on
+        # inherit them instead of each loading them again (≈ 10 s a process on a busy machine)
+        _run_chunk(setups, world, root, range(min(n_reps, WARM_REPLICATIONS)),
+                   min(n_quarters, WARM_QUARTERS), None, labels)
         futures = [executor.submit(_run_chunk, *a) for a in args]
         for k, future in enumerate(futures):
             results.append(future.result())
