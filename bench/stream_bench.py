@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 
@@ -60,12 +61,14 @@ def child(scenario: str, reps: int, quarters: int, workers: int) -> None:
     from talentmoat.loader import load_scenario
     from talentmoat.sim import parts, simulate
     from talentmoat.sim.results import compare, summarize_strategy
+    from talentmoat.workers import process_pool
 
     lab = load_scenario(scenario)
-    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+    pool = process_pool(workers) if workers > 1 else nullcontext()
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp, pool as executor:
         start = time.perf_counter()
         result = simulate(lab, replications=reps, quarters=quarters, workers=workers,
-                          folder=Path(tmp))
+                          executor=executor, folder=Path(tmp))
         run_s = time.perf_counter() - start
         start = time.perf_counter()
         paths = [Path(tmp) / p for p in result.parts]

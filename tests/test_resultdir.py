@@ -66,13 +66,34 @@ def test_every_writing_command_refuses_a_users_folder_before_any_work(thesis, co
     assert snapshot(thesis) == before  # every byte, mode and time; no sibling left over
 
 
-def test_the_store_itself_refuses_a_users_folder(thesis):
-    lab = load_scenario("lean-lab")
-    result = simulate(lab, ["tenders"], replications=2, quarters=2)
+def test_the_store_itself_refuses_a_users_folder_before_the_run(thesis):
+    ran = []
     before = snapshot(thesis)
     with pytest.raises(InputError, match="holds code/, which talentmoat did not write"):
-        write_results(thesis, result, {"x": 1})
-    assert snapshot(thesis) == before
+        write_results(thesis, lambda folder, declare: ran.append(folder), lambda r: {"x": 1})
+    assert ran == [] and snapshot(thesis) == before
+
+
+def test_streamed_parts_are_listed_and_a_failed_run_leaves_only_the_old_result(tmp_path):
+    lab = load_scenario("lean-lab")
+    out = tmp_path / "res"
+
+    def run(folder, declare):
+        return simulate(lab, ["tenders"], replications=120, quarters=2, chunk=50,
+                        folder=folder, declare=declare)
+
+    result, _ = write_results(out, run, lambda r: {"x": 1})
+    assert result.parts == tuple(f"trajectories/part-{k:05d}.parquet" for k in range(3))
+    assert sorted(resultdir.read_manifest(out)) == sorted([*result.parts, "summary.json"])
+    old = snapshot(out)
+
+    def broken(result):
+        raise RuntimeError("summary failed after the parts were written")
+
+    with pytest.raises(RuntimeError, match="summary failed"):
+        write_results(out, run, broken)
+    assert snapshot(out) == old
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]  # staging and its parts removed
 
 
 def test_a_result_folder_with_a_foreign_file_added_is_refused(tmp_path):
