@@ -20,7 +20,7 @@ from talentmoat.report import access, figures
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 BENEFIT_PHRASES = {
-    "net_benefit": "the net benefit",
+    "net_benefit": "the lab's discounted value net of the policy's discounted cost",
     "delta_value_mean": "the lab's value averaged over the {horizon} quarters",
 }
 """How the summary names each headline metric of :data:`access.BENEFIT_KEYS`."""
