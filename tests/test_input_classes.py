@@ -273,3 +273,22 @@ def test_ctrl_c_at_any_moment_of_start_up_is_one_line_and_130(delay, tmp_path):
     # C extension saw the interrupt first); a shell reports both as status 130
     assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
     assert err.strip().splitlines() == ["interrupted (Ctrl-C)"], err
+
+
+def test_ctrl_c_once_the_output_is_out_is_ignored(tmp_path):
+    """The command is done: the interpreter's tear-down is neither killed nor a traceback."""
+    command = [sys.executable, "-m", "talentmoat", "knowledge", "lean-lab"]
+    whole = subprocess.run(command, capture_output=True, check=True, cwd=tmp_path).stdout
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            bufsize=0, cwd=tmp_path)
+    got = b""
+    while len(got) < len(whole):
+        chunk = proc.stdout.read(len(whole) - len(got))
+        if not chunk:
+            break
+        got += chunk
+    time.sleep(0.05)  # past the final flush (a Ctrl-C during it still interrupts, exit 130)
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=60)
+    assert got + rest == whole
+    assert (proc.returncode, err) == (0, b"")

@@ -29,6 +29,11 @@ def install() -> None:
     signal.signal(signal.SIGINT, _on_sigint)
 
 
+def ignore_late_interrupts() -> None:
+    """Ignore SIGINT from now on: the command is done and its output flushed (see __main__)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def interrupt_received() -> bool:
     """Whether Ctrl-C has been pressed since :func:`install`."""
     return bool(_received)
