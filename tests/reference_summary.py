@@ -84,8 +84,17 @@ def outcome_totals(result: SimulationResult, name: str) -> dict[str, Any]:
             "value_discounted": float(discounted_mean(tr.value, result.discount_rate).mean()),
             "unit_payout": float(tr.unit_payout.sum(axis=1).mean()),
             "lead_end": float(gap[:, -1].mean()),
+            "core_retention_2y": _core_retention(result, tr),
         },
     }
+
+
+def _core_retention(result: SimulationResult, tr: Any) -> float | None:
+    """Share of the starting core in post at the end of quarter 8, from the trajectories."""
+    if "core" not in result.roles or tr.original_by_role.shape[1] < 8:
+        return None
+    k = result.roles.index("core")
+    return float((tr.original_by_role[:, 7, k] / result.initial_headcount[k]).mean())
 
 
 def summarize_strategy(result: SimulationResult, name: str) -> dict[str, Any]:

@@ -47,6 +47,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("net_benefit", None, ("net_benefit", "mean"), True, "USD"),
     Metric("policy_cost", ("totals", "policy_cost"), ("policy_cost", "mean"), False, "USD"),
     Metric("tender_cash", ("totals", "tender_cash"), None, False, "USD"),
+    Metric("core_retention_2y", ("totals", "core_retention_2y"), None, True, "share"),
 )}
 """Every metric a sweep can keep, by name."""
 
@@ -55,10 +56,11 @@ ROBUSTNESS_METRIC = "value_mean"
 
 
 def _at(tree: dict[str, Any], keys: tuple[str, ...]) -> float:
+    """The number at a key path (NaN where the summary has none, e.g. no core role)."""
     value: Any = tree
     for key in keys:
         value = value[key]
-    return float(value)
+    return float("nan") if value is None else float(value)
 
 
 def columns(names: list[str]) -> list[str]:

@@ -1,9 +1,11 @@
-"""Run an optimization against its store: search the grid, re-check the best, recommend.
+"""Run an optimization against its store: search, re-check the best, recommend.
 
 The driver of :mod:`talentmoat.experiments.optimize`: the search phase evaluates every grid
-candidate on the spec's replications and seed, the validation phase re-evaluates the cheapest
-in-sample feasible candidates on the validation seed with more replications; each phase reads
-back what the store already holds and runs only the rest, so a rerun resumes.
+candidate (``search.method: grid``) or the candidates NSGA-II proposes a generation at a time
+(``nsga2``, :mod:`talentmoat.experiments.optsearch`) on the spec's replications and seed; the
+validation phase re-evaluates the cheapest in-sample feasible candidates on the validation seed
+with more replications. Each phase reads back what the store already holds and runs only the
+rest, so a rerun (or a killed run restarted) resumes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from talentmoat.experiments.optimize import (
     select,
 )
 from talentmoat.experiments.optrobust import RobustCheck, robust_check
+from talentmoat.experiments.optsearch import describe, nsga2_search
 from talentmoat.experiments.optspec import Candidate, Optimization
 from talentmoat.experiments.optstore import OptStore, key
 from talentmoat.experiments.spec import load_spec, write_values
@@ -36,7 +39,7 @@ class Outcome:
     """What an optimization found.
 
     Attributes:
-        rows: The search's rows, in grid order.
+        rows: The search's rows, in grid order (NSGA-II: in the order first proposed).
         front: Indices of the Pareto front of cost vs benefit over all candidates.
         feasible_front: The front over the candidates feasible in sample.
         selection: The out-of-sample re-check and the recommendation.
@@ -98,9 +101,20 @@ def run_optimization(opt: Optimization, store_path: Path, *, executor: Executor 
     cost, benefit = spec.objective.minimise, spec.objective.maximise
     ran = [0]
     with OptStore(store_path, opt, new=new) as store:
-        rows, n = _phase(opt, store, "search", opt.candidates(), spec.replications, opt.seed,
-                         executor, workers, progress)
-        ran[0] += n
+        if spec.search.method == "grid":
+            rows, n = _phase(opt, store, "search", opt.candidates(), spec.replications,
+                             opt.seed, executor, workers, progress)
+            ran[0] += n
+        else:
+            def generation(candidates: list[Candidate]) -> list[Row]:
+                found, m = _phase(opt, store, "search", candidates, spec.replications,
+                                  opt.seed, executor, workers, None)
+                ran[0] += m
+                return found
+
+            rows = nsga2_search(opt, generation, None if progress is None else
+                                lambda done, total: progress("search (NSGA-II trials)", done,
+                                                             total))
 
         def recheck(candidates: list[Candidate]) -> list[Row]:
             checked, m = _phase(opt, store, "validation", candidates,
@@ -187,7 +201,7 @@ def payload(opt: Optimization, outcome: Outcome) -> dict[str, Any]:
         "optimization": opt.spec.name, "scenario": opt.base.scenario.name,
         "digest": opt.digest, "candidates": len(outcome.rows), "ran": outcome.ran,
         "search": {"replications": opt.spec.replications, "seed": opt.seed,
-                   "quarters": opt.quarters},
+                   "quarters": opt.quarters, **describe(opt)},
         "validation": {"replications": opt.spec.validation.replications,
                        "seed": opt.spec.validation.seed},
         "objective": opt.spec.objective.model_dump(),

@@ -4,10 +4,14 @@ An optimization spec is one YAML file (read with ``yaml.safe_load``), validated 
 then checked against the base scenario before anything runs, like a sweep spec
 (:mod:`talentmoat.experiments.spec`). A **lever** is a scenario path
 (:mod:`talentmoat.experiments.paths`) to a number, with a range (``low``, ``high``, ``levels``
-evenly spaced, ends included) or a discrete set of values; the set may include ``off``, meaning
-the lever's policy is not in the strategy. Objectives and constraints name the store columns of
-:mod:`talentmoat.experiments.metrics` (a level such as ``policy_cost`` or a paired difference
-from the baseline such as ``d_value_mean``), so a renamed result is a change there only.
+evenly spaced, ends included; without ``levels`` the range is continuous, for the stochastic
+search only) or a discrete set of values; the set may include ``off``, meaning the lever's
+policy is not in the strategy. The ``search`` section says how candidates are found: ``grid``
+enumerates every candidate (small spaces), ``nsga2`` samples them with Optuna's constrained
+NSGA-II (:mod:`talentmoat.experiments.optsearch`; spaces too big to enumerate). Objectives and
+constraints name the store columns of :mod:`talentmoat.experiments.metrics` (a level such as
+``policy_cost`` or a paired difference from the baseline such as ``d_value_mean``), so a renamed
+result is a change there only.
 
 A candidate is one value per lever; its scenario is the base scenario's data with the values
 written in (validated again) and its strategy is the spec's policies minus those switched off.
@@ -48,7 +52,9 @@ from talentmoat.experiments.spec import (
     write_values,
 )
 from talentmoat.loader import Lab, read_text_file
+from talentmoat.roster import CORE_ROLE
 from talentmoat.scenario import STRATEGY_POLICIES, Scenario
+from talentmoat.sim.results import CORE_RETENTION_QUARTERS
 
 BUNDLED_PACKAGE = "talentmoat.experiments.optimizations"
 LEVER_SECTIONS = ("policies", "knowledge")
@@ -75,7 +81,8 @@ class Lever(_Strict):
         values: Discrete values, numbers or ``off``.
         low: Lower end of a range.
         high: Upper end of a range.
-        levels: Grid points of a range (evenly spaced, ends included).
+        levels: Grid points of a range (evenly spaced, ends included); absent: the range is
+            continuous (``search.method: nsga2`` only).
     """
 
     name: Name
@@ -105,16 +112,23 @@ class Lever(_Strict):
                 raise ValueError("give 'values' or 'low', 'high' and 'levels', not both")
             if len(set(self.values)) != len(self.values):
                 raise ValueError("values: each value once")
-        elif any(v is None for v in ranged):
-            raise ValueError("give 'values' (a set, may include off) or 'low', 'high' and "
-                             "'levels' (a range)")
+        elif self.low is None or self.high is None:
+            raise ValueError("give 'values' (a set, may include off) or 'low' and 'high' "
+                             "(a range; with 'levels' a grid)")
         elif not self.low < self.high:  # type: ignore[operator]
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
 
     @property
+    def continuous(self) -> bool:
+        """Whether the lever is a continuous range (no grid)."""
+        return self.values is None and self.levels is None
+
+    @property
     def grid(self) -> list[float | None]:
-        """The lever's values in the search (``None`` for off)."""
+        """The lever's values in the search (``None`` for off); a continuous range's ends."""
+        if self.continuous:
+            return [float(self.low), float(self.high)]  # type: ignore[arg-type]
         if self.values is not None:
             return [None if v == OFF else float(v) for v in self.values]
         return [float(x) for x in np.linspace(self.low, self.high, self.levels)]
@@ -149,7 +163,11 @@ class Bound(_Strict):
 
     def met(self, value: float) -> bool:
         """Whether a value satisfies the bound."""
-        return value <= self.max if self.max is not None else value >= self.min  # type: ignore
+        return self.violation(value) <= 0.0
+
+    def violation(self, value: float) -> float:
+        """How far a value is on the wrong side of the bound (≤ 0 when it is met)."""
+        return value - self.max if self.max is not None else self.min - value  # type: ignore
 
 
 class Objective(_Strict):
@@ -178,6 +196,29 @@ class Validation(_Strict):
     replications: int = Field(default=1000, ge=2, le=1_000_000)
     seed: int = Field(ge=0, lt=2**63)
     candidates: int = Field(default=5, ge=1, le=1000)
+
+
+class Search(_Strict):
+    """How the candidates are found.
+
+    Attributes:
+        method: ``grid`` evaluates every candidate of the levers' grid (at most
+            :data:`MAX_CANDIDATES`; exact, for small spaces); ``nsga2`` lets Optuna's NSGA-II
+            propose ``trials`` candidates, ``population`` a generation, feasibility first
+            (for spaces too big to enumerate, and continuous levers).
+        trials: Candidates NSGA-II proposes in all (``nsga2`` only; repeats are not re-run).
+        population: Candidates a generation (``nsga2`` only).
+    """
+
+    method: Literal["grid", "nsga2"] = "grid"
+    trials: int | None = Field(default=None, ge=2, le=MAX_CANDIDATES)
+    population: int = Field(default=16, ge=2, le=1000)
+
+    @model_validator(mode="after")
+    def _trials(self) -> Search:
+        if (self.method == "nsga2") != (self.trials is not None):
+            raise ValueError("'trials' goes with method nsga2 (and only with it)")
+        return self
 
 
 class Robust(_Strict):
@@ -214,6 +255,7 @@ class OptimizationSpec(_Strict):
         objective: Cost and benefit columns.
         constraints: Bounds every recommended candidate must meet.
         validation: The out-of-sample re-check.
+        search: How candidates are found (default: the whole grid).
         batch: Candidates simulated together (one call, one baseline; results do not depend
             on it).
         robust: Robust mode (none: the nominal scenario only).
@@ -229,6 +271,7 @@ class OptimizationSpec(_Strict):
     objective: Objective = Objective()
     constraints: list[Bound] = Field(default_factory=list, max_length=64)
     validation: Validation
+    search: Search = Search()
     batch: int = Field(default=32, ge=1, le=10_000)
     robust: Robust | None = None
 
@@ -248,10 +291,15 @@ class OptimizationSpec(_Strict):
             if OFF in (lv.values or []) and lv.owner is None:
                 raise ValueError(f"levers[{lv.name}]: 'off' needs 'policy' (the strategy "
                                  "policy it removes)")
-        size = int(np.prod([len(lv.grid) for lv in self.levers], dtype=float))
-        if size > MAX_CANDIDATES:
-            raise ValueError(f"levers: the grid has {size} candidates; at most "
-                             f"{MAX_CANDIDATES}")
+        if self.search.method == "grid":
+            continuous = [lv.name for lv in self.levers if lv.continuous]
+            if continuous:
+                raise ValueError(f"levers {', '.join(continuous)}: a continuous range (no "
+                                 "'levels') needs search: {method: nsga2, trials: N}")
+            size = int(np.prod([len(lv.grid) for lv in self.levers], dtype=float))
+            if size > MAX_CANDIDATES:
+                raise ValueError(f"levers: the grid has {size} candidates; at most "
+                                 f"{MAX_CANDIDATES} (or search: {{method: nsga2, trials: N}})")
         if self.seed is not None and self.seed == self.validation.seed:
             raise ValueError("validation.seed must differ from seed (fresh random numbers)")
         return self
@@ -301,12 +349,15 @@ class Optimization:
         duplicates this makes are dropped.
         """
         seen: dict[Candidate, None] = {}
-        levers = self.spec.levers
-        for combo in itertools.product(*[lv.grid for lv in levers]):
-            off = {lv.owner for lv, v in zip(levers, combo, strict=True) if v is None}
-            seen.setdefault(tuple(None if lv.owner in off else v
-                                  for lv, v in zip(levers, combo, strict=True)), None)
+        for combo in itertools.product(*[lv.grid for lv in self.spec.levers]):
+            seen.setdefault(self.normalise(combo), None)
         return list(seen)
+
+    def normalise(self, combo: Candidate) -> Candidate:
+        """A candidate with the levers of a policy that is off set to off too (they are moot)."""
+        levers = self.spec.levers
+        off = {lv.owner for lv, v in zip(levers, combo, strict=True) if v is None}
+        return tuple(None if lv.owner in off else v for lv, v in zip(levers, combo, strict=True))
 
     def strategy(self, candidate: Candidate) -> list[str]:
         """The policies in force for a candidate."""
@@ -420,6 +471,21 @@ def _check_values(spec: OptimizationSpec, data: dict[str, Any], targets: tuple[T
                             f"{err['msg'].removeprefix('Value error, ')}") from None
 
 
+def _check_core_retention(spec: OptimizationSpec, base: Lab, quarters: int, source: str) -> None:
+    """Core 2-year retention needs a core role and a horizon of at least 8 quarters."""
+    used = [spec.objective.minimise, spec.objective.maximise,
+            *[b.metric for b in spec.constraints]]
+    if "core_retention_2y" not in used:
+        return
+    if CORE_ROLE not in base.roster.roles:
+        raise InputError.single(source, "constraints", "core_retention_2y: the scenario's "
+                                f"roster has no '{CORE_ROLE}' role")
+    if quarters < CORE_RETENTION_QUARTERS:
+        raise InputError.single(source, "quarters", f"core_retention_2y is measured after "
+                                f"{CORE_RETENTION_QUARTERS} quarters; the horizon is "
+                                f"{quarters}")
+
+
 def load_optimization(ref: str | Path, base: Lab) -> Optimization:
     """Load and check an optimization spec (a path or bundled name) against a scenario.
 
@@ -454,6 +520,7 @@ def load_optimization(ref: str | Path, base: Lab) -> Optimization:
     data = s.model_dump()
     targets = _targets(spec, data, source)
     _check_values(spec, data, targets, source)
+    _check_core_retention(spec, base, spec.quarters or s.simulation.quarters, source)
     seed = s.seed if spec.seed is None else spec.seed
     if seed == spec.validation.seed:
         raise InputError.single(source, "validation.seed", f"must differ from the search seed "

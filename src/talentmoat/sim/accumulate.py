@@ -117,6 +117,7 @@ class Stats:
     Attributes:
         band_sums: Per outcome of :data:`BANDS`, sums by block and quarter, (blocks, T).
         retained: Σ share of the starting roster in post, (blocks, T).
+        original_by_role: Σ people of the starting roster in post by role, (blocks, T, roles).
         headcount: Σ people in post by role, (blocks, T, roles).
         at_parity: Replications at parity in each quarter, (T,) integers.
         reached_any: Replications where some party has reached the lab by each quarter, (T,).
@@ -141,6 +142,7 @@ class Stats:
 
     band_sums: dict[str, np.ndarray]
     retained: np.ndarray
+    original_by_role: np.ndarray
     headcount: np.ndarray
     at_parity: np.ndarray
     reached_any: np.ndarray
@@ -183,6 +185,7 @@ def chunk_stats(tr: Trajectories, first: int, discount_rate: float) -> Stats:
     return Stats(
         band_sums={k: _block_sum(v, first) for k, v in band_series(tr).items()},
         retained=_block_sum(tr.retained, first),
+        original_by_role=_block_sum(tr.original_by_role, first),
         headcount=_block_sum(tr.headcount, first),
         at_parity=(gap <= 0).sum(axis=0),
         reached_any=parity_by_quarter(tr).sum(axis=0),
@@ -206,8 +209,8 @@ def chunk_stats(tr: Trajectories, first: int, discount_rate: float) -> Stats:
     )
 
 
-_BLOCKED = ("retained", "headcount", "to_parties_by_role", "first_year_by_role", "departures",
-            "bypassed_end")
+_BLOCKED = ("retained", "original_by_role", "headcount", "to_parties_by_role",
+            "first_year_by_role", "departures", "bypassed_end")
 _COUNTS = ("at_parity", "reached_any", "reached_party")
 
 

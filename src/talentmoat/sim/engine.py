@@ -75,6 +75,8 @@ class Trajectories:
         to_parties_by_role: Leavers to any hiring party by role, shape (R, T, roles).
         headcount: People in post by role, shape (R, T, roles).
         retained: Share of the starting roster still in post, shape (R, T).
+        original_by_role: People of the starting roster still in post by role, shape
+            (R, T, roles).
         value: Lab value ``V_t`` (USD), shape (R, T).
         cost: Policy cost to the lab in the quarter (USD), shape (R, T).
         tender_cash: Tender proceeds paid to staff in the quarter (USD), shape (R, T).
@@ -91,6 +93,7 @@ class Trajectories:
     to_parties_by_role: np.ndarray
     headcount: np.ndarray
     retained: np.ndarray
+    original_by_role: np.ndarray
     value: np.ndarray
     cost: np.ndarray
     tender_cash: np.ndarray
@@ -452,6 +455,7 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
     first_log = np.zeros((n_rep, n_c))  # the first FIRST_HIRES hires, any party
     n_hired = np.zeros(n_rep, dtype=np.int64)
     tacit0 = float(tacit_in_post(w, tacit, 1.0 - np.prod(1.0 - setup.K, axis=0)))
+    role_onehot = np.eye(world.n_roles)[rules.role_of]  # (N, roles)
     out = {
         "b_lab": np.empty((n_rep, quarters)),
         "b_rival": np.empty((n_rep, quarters, n_parties)),
@@ -460,6 +464,7 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
         "to_parties_by_role": np.zeros((n_rep, quarters, world.n_roles), dtype=np.int64),
         "headcount": np.empty((n_rep, quarters, world.n_roles)),
         "retained": np.empty((n_rep, quarters)),
+        "original_by_role": np.empty((n_rep, quarters, world.n_roles)),
         "value": np.empty((n_rep, quarters)),
         "cost": np.zeros((n_rep, quarters)),
         "tender_cash": np.empty((n_rep, quarters)),
@@ -553,4 +558,5 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
                               + (setup.one_off_cost if t == 0 else 0.0))
         out["headcount"][:, t] = state.headcount
         out["retained"][:, t] = state.n_original / n
+        out["original_by_role"][:, t] = state.original @ role_onehot
     return Trajectories(**out)

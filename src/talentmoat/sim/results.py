@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from talentmoat.roster import CORE_ROLE
 from talentmoat.sim.accumulate import (
     BANDS,
     PERCENTILES,
@@ -25,10 +26,32 @@ from talentmoat.sim.accumulate import (
 )
 from talentmoat.sim.runner import SimulationResult
 
-__all__ = ["CONFIDENCE", "PERCENTILES", "compare", "lead", "outcome_totals", "paired",
-           "parity_by_quarter", "parity_quarter", "summarize_strategy"]
+__all__ = ["CONFIDENCE", "CORE_RETENTION_QUARTERS", "PERCENTILES", "compare",
+           "core_retention", "lead", "outcome_totals", "paired", "parity_by_quarter",
+           "parity_quarter", "summarize_strategy"]
 
 CONFIDENCE = 0.95
+CORE_RETENTION_QUARTERS = 8
+"""Core retention is measured after this many quarters (two years)."""
+
+
+def core_retention(result: SimulationResult, name: str,
+                   quarters: int = CORE_RETENTION_QUARTERS) -> float | None:
+    """Core 2-year retention: the share of the starting core still at the lab after 8 quarters.
+
+    The people whose role is ``core`` at quarter 0 who are still in post at the end of quarter
+    ``quarters``, over the starting core, averaged over replications; newcomers who refill a
+    core seat do not count (they are not the starting core).
+
+    Returns:
+        A share in [0, 1], or None when the roster has no core or the horizon is shorter.
+    """
+    st = result.stats[name]
+    if CORE_ROLE not in result.roles or st.original_by_role.shape[1] < quarters:
+        return None
+    k = result.roles.index(CORE_ROLE)
+    start = result.initial_headcount[k]
+    return float(st.original_by_role[:, quarters - 1, k].sum() / (st.replications * start))
 
 
 def _band(result: SimulationResult, name: str, band: str) -> dict[str, list[float]] | None:
@@ -75,6 +98,7 @@ def outcome_totals(result: SimulationResult, name: str) -> dict[str, Any]:
             "value_discounted": float(st.value_discounted.mean()),
             "unit_payout": float(st.unit_payout.mean()),
             "lead_end": float(st.lead_end.mean()),
+            "core_retention_2y": core_retention(result, name),
         },
     }
 
