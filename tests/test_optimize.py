@@ -15,6 +15,7 @@ from talentmoat.experiments.optimize import by_cost, evaluate, pareto_front, sel
 from talentmoat.experiments.optrun import run_optimization
 from talentmoat.experiments.optspec import load_optimization
 from talentmoat.loader import load_scenario, validate_scenario, with_scenario
+from talentmoat.report.figures import mix_label
 from talentmoat.sim import simulate
 from talentmoat.sim.results import compare, outcome_totals
 
@@ -182,7 +183,8 @@ def test_lean_lab_recommendation_holds_in_compare_on_another_seed(tmp_path):
     runner = CliRunner()
     done = runner.invoke(app, ["optimize", "lean-lab", "--spec", "lean-lab-firewalls",
                                "--store", str(tmp_path / "o.duckdb"), "--json",
-                               "--write-strategy", str(strategy)])
+                               "--write-strategy", str(strategy),
+                               "--report", str(tmp_path / "opt.html")])
     assert done.exit_code == 0, done.output
     summary = json.loads(done.output)
     rec = summary["recommended"]
@@ -193,6 +195,8 @@ def test_lean_lab_recommendation_holds_in_compare_on_another_seed(tmp_path):
     assert all(not c["out_of_sample"]["feasible"] for c in cheaper)
     low, high = rec["ci"]["d_net_benefit"]
     assert low < rec["d_net_benefit"] < high
+    html = (tmp_path / "opt.html").read_text()
+    assert 'id="pareto"' in html and f"Recommended: {mix_label(rec)}." in html
     document = yaml.safe_load(strategy.read_text())
     assert document["extends"] == "lean-lab"
     assert document["strategies"]["recommended"] == rec["policies"]

@@ -122,11 +122,15 @@ def optimize(
     write_strategy: Annotated[Path | None, typer.Option(
         "--write-strategy", help=f"Write the recommended mix as a scenario file (strategy "
         f"'{STRATEGY_NAME}') that compare and report accept.")] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Write an HTML report (the Pareto front and the recommended mix).",
+    )] = None,
     json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead.")] = False,
 ) -> None:
     """Find the cheapest firewall mix that meets the spec's constraints, checked out of sample."""
     import yaml
 
+    from talentmoat.cli.reporting import check_report_target, write_report
     from talentmoat.experiments.optrun import payload, run_optimization
     from talentmoat.experiments.optspec import load_optimization
     from talentmoat.loader import load_scenario
@@ -135,6 +139,8 @@ def optimize(
         raise InputError.single("--workers", "", "give --workers or --scheduler, not both")
     if write_strategy is not None and write_strategy.is_dir():
         raise InputError.single(str(write_strategy), "", "is a directory; give a file name")
+    if report is not None:
+        check_report_target(report)
     opt = load_optimization(spec, load_scenario(scenario))
     target = store if store is not None else RESULTS_ROOT / f"{opt.spec.name}.opt.duckdb"
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -159,6 +165,10 @@ def optimize(
         write_strategy.write_text(f"# the recommendation of {opt.spec.name} ({opt.source})\n"
                                   + yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
         summary["strategy_file"] = str(write_strategy)
+    if report is not None:
+        from talentmoat.report.optimization import render_optimization_report
+
+        summary["report"] = str(write_report(report, render_optimization_report(summary)))
     if json:
         print_json(summary)
         return
@@ -166,6 +176,8 @@ def optimize(
     if summary["robust"] is not None:
         _print_robust(summary["robust"])
     console.print(f"Store: {target}")
+    if report is not None:
+        console.print(f"Report: {report}")
     if "strategy_file" in summary:
         console.print(f"Strategy: {write_strategy}  (talentmoat compare {write_strategy} "
                       f"-s {STRATEGY_NAME} --seed N)")

@@ -206,6 +206,9 @@ def payload(opt: Optimization, outcome: Outcome) -> dict[str, Any]:
                        "seed": opt.spec.validation.seed},
         "objective": opt.spec.objective.model_dump(),
         "constraints": [b.model_dump(exclude_none=True) for b in opt.spec.constraints],
+        "evaluated": {"cost": [row[opt.spec.objective.minimise] for row in outcome.rows],
+                      "benefit": [row[opt.spec.objective.maximise] for row in outcome.rows],
+                      "feasible": [feasible(opt, row) for row in outcome.rows]},
         "front": [brief(outcome.rows[i]) for i in outcome.front],
         "feasible_front": [brief(outcome.rows[i]) for i in outcome.feasible_front],
         "checked": [{"in_sample": brief(outcome.rows[i]), "out_of_sample": brief(oos)}

@@ -487,3 +487,63 @@ def robustness_table(res: sweep_access.Analysis) -> go.Figure:
                              cells={"values": columns, "align": "left", "height": 26}))
     return _layout(fig, f"Robustness over {rob['points']} points of {rob['benefit']}",
                    height=max(240, 30 * len(names) + 160))
+
+
+# -- optimization: the Pareto view (one builder, on the ``optimize --json`` summary) ----------
+
+def mix_label(row: dict[str, Any]) -> str:
+    """A candidate's levers that are on, as ``name value`` pairs (``no policy`` if none)."""
+    on = [f"{k} {v:g}" for k, v in row["levers"].items() if v != "off"]
+    return ", ".join(on) or "no policy"
+
+
+def pareto_view(summary: dict[str, Any]) -> go.Figure:
+    """Cost vs benefit of every evaluated candidate, the feasible front, the recommended mix.
+
+    Args:
+        summary: The ``talentmoat optimize --json`` summary: ``objective`` (``minimise``,
+            ``maximise`` column names), ``constraints``, ``evaluated`` (``cost``, ``benefit``,
+            ``feasible``: one entry per candidate, in sample; USD), ``feasible_front`` (the
+            front over the feasible candidates, cheapest first, each with ``levers``) and
+            ``recommended`` (its out-of-sample row with ``ci``, or None).
+
+    Returns:
+        A scatter in USD (millions or billions): candidates that miss the constraints in sample
+        (grey), those that meet them (blue), the feasible Pareto front as a line, and the
+        recommendation as a star with its out-of-sample 95 % CI of the benefit.
+    """
+    cost, benefit = summary["objective"]["minimise"], summary["objective"]["maximise"]
+    ev = summary["evaluated"]
+    front, rec = summary["feasible_front"], summary["recommended"]
+    xs = [*ev["cost"], *[r[cost] for r in front], *([rec[cost]] if rec else [])]
+    ys = [*ev["benefit"], *[r[benefit] for r in front], *([rec[benefit]] if rec else [])]
+    sx, ux = _unit_scale("USD", xs)
+    sy, uy = _unit_scale("USD", ys)
+    rule = " and ".join(f"{b['metric']} {'≤' if 'max' in b else '≥'} "
+                        f"{b.get('max', b.get('min')):g}" for b in summary["constraints"])
+    rule = rule or "no constraint"
+    fig = go.Figure()
+    for ok, name, colour in ((False, f"misses {rule} (in sample)", "#bbbbbb"),
+                             (True, f"meets {rule} (in sample)", PALETTE[0])):
+        keep = [k for k, f in enumerate(ev["feasible"]) if f == ok]
+        fig.add_trace(go.Scatter(x=[ev["cost"][k] / sx for k in keep],
+                                 y=[ev["benefit"][k] / sy for k in keep], mode="markers",
+                                 name=name, marker={"color": colour, "size": 7}))
+
+    fig.add_trace(go.Scatter(x=[r[cost] / sx for r in front], y=[r[benefit] / sy for r in front],
+                             mode="lines+markers", name="Pareto front (feasible)",
+                             text=[mix_label(r) for r in front], hoverinfo="text+x+y",
+                             line={"color": PALETTE[1]}, marker={"color": PALETTE[1],
+                                                                 "size": 9}))
+    if rec is not None:
+        ci = rec["ci"].get(benefit)
+        error = None if ci is None else {"type": "data", "symmetric": False,
+                                         "array": [(ci[1] - rec[benefit]) / sy],
+                                         "arrayminus": [(rec[benefit] - ci[0]) / sy]}
+        fig.add_trace(go.Scatter(x=[rec[cost] / sx], y=[rec[benefit] / sy], mode="markers",
+                                 name=f"recommended: {mix_label(rec)} (out of sample, 95 % CI)",
+                                 text=[mix_label(rec)], error_y=error,
+                                 marker={"symbol": "star", "size": 16, "color": PALETTE[3]}))
+    return _layout(fig, f"Cost vs benefit of {len(ev['cost'])} candidates ({rule})",
+                   xaxis_title=f"{cost} ({ux})", yaxis_title=f"{benefit} ({uy})",
+                   legend={"orientation": "h", "y": -0.2})
