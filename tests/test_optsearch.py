@@ -100,3 +100,16 @@ def test_search_spec_errors(tmp_path, lab, edit, needle):
     with pytest.raises(InputError) as err:
         load_optimization(write(tmp_path, text), lab)
     assert needle in err.value.render()
+
+
+def test_the_cli_reports_the_search(tmp_path):
+    from typer.testing import CliRunner
+
+    from talentmoat.cli import app
+
+    spec = write(tmp_path, NSGA2.replace("BOUND", "0").replace("trials: 30", "trials: 12"))
+    out = CliRunner().invoke(app, ["optimize", "lean-lab", "--spec", str(spec), "--store",
+                                   str(tmp_path / "c.duckdb")])
+    assert out.exit_code == 0, out.output
+    assert "Search: NSGA-II (optuna 5.0.0), 12 trials in generations of 6" in out.output
+    assert "Recommended:" in out.output

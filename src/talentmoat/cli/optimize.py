@@ -34,6 +34,11 @@ def _print(summary: dict[str, Any]) -> None:
     cost, benefit = summary["objective"]["minimise"], summary["objective"]["maximise"]
     bounds = summary["constraints"]
     cols = list(dict.fromkeys([cost, benefit, *[b["metric"] for b in bounds]]))
+    search = summary["search"]
+    if search["method"] == "nsga2":
+        console.print(f"Search: NSGA-II ({search['library']}), {search['trials']} trials in "
+                      f"generations of {search['population']}, sampler seed "
+                      f"{search['sampler_seed']}; {summary['candidates']} distinct candidates.")
     front = Table(title=f"Pareto front of {cost} vs {benefit}, feasible in sample "
                   f"({len(summary['feasible_front'])} of {summary['candidates']} candidates; "
                   f"{summary['search']['replications']} replications, seed "
