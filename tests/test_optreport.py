@@ -61,6 +61,11 @@ def test_the_summary_names_the_mix_its_ci_and_the_optimism_caught():
     text = executive_summary(SUMMARY)
     assert text[0].startswith("4 candidates (every candidate of the grid)")
     assert "3 meet p_parity ≤ 0.1 in sample" in text[0]
+    nsga = {**SUMMARY["search"], "method": "nsga2", "library": "optuna 5.0.0", "trials": 96,
+            "population": 16}
+    assert executive_summary({**SUMMARY, "search": nsga})[0].startswith(
+        "4 candidates (NSGA-II of optuna 5.0.0: 96 trials in generations of 16) on the same 40 "
+        "replications × 12 quarters (seed 1)")
     assert text[1] == ("Recommended: tender_cap 0.1, grant_match 0.5. Out of sample (seed 7, "
                        "400 replications) its d_policy_cost is $210.0M and its d_net_benefit "
                        "$3.40B (95 % CI $3.10B to $3.70B); p_parity 0.06.")

@@ -38,8 +38,8 @@ def executive_summary(summary: dict[str, Any]) -> list[str]:
     rules = " and ".join(_rule(b) for b in summary["constraints"]) or "no constraint"
     met = sum(summary["evaluated"]["feasible"])
     how = ("every candidate of the grid" if search["method"] == "grid" else
-           f"NSGA-II ({search['library']}, {search['trials']} trials in generations of "
-           f"{search['population']})")
+           f"NSGA-II of {search['library']}: {search['trials']} trials in generations of "
+           f"{search['population']}")
     out = [f"{summary['candidates']} candidates ({how}) on the same {search['replications']} "
            f"replications × {search['quarters']} quarters (seed {search['seed']}); {met} meet "
            f"{rules} in sample."]
