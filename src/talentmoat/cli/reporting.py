@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from talentmoat.cli.investors import investors_payload
 from talentmoat.cli.knowledge import PLAN_K, knowledge_payload, knowledge_summary
 from talentmoat.cli.privacy import ANONYMIZED_SOURCE, People, input_fields
+from talentmoat.cli.shock import PEOPLE_REPS, named_values
 from talentmoat.errors import InputError
 
 if TYPE_CHECKING:  # Plotly and Jinja2 load only when a report is made (CLI start-up stays light)
@@ -24,6 +25,11 @@ if TYPE_CHECKING:  # Plotly and Jinja2 load only when a report is made (CLI star
     from talentmoat.report.document import ReportInputs
 
 REPORT = "report.html"
+SHOCK_TOP = 3
+"""The report's poach shock hires the poach-k optimum of this many people (the seed's "two or
+three key architects")."""
+VALUE_CANDIDATES = 20
+"""The report values only this many people, those with the largest standalone share."""
 REPORT_MODE = 0o644
 """A report is meant to be handed on: readable by others, unlike ``mkstemp``'s 0600."""
 
@@ -68,6 +74,40 @@ def investor_network(lab: Lab, key: bytes | None) -> dict[str, Any] | None:
     }
 
 
+def shock_payloads(lab: Lab, simulation: dict[str, Any], standalone: list[float],
+                   people: People) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The report's top-k poach shock and person values, on the run's dimensions and seed.
+
+    The shock runs the run's replications; person values take the :data:`VALUE_CANDIDATES`
+    people with the largest standalone share, at most :data:`PEOPLE_REPS` replications each
+    (``talentmoat people`` values everyone). Both hire into the strongest rival under the
+    baseline (MODEL.md §I).
+
+    Returns:
+        The shock and the values payloads (people named through ``people``), or None for both
+        when the scenario has no rival or the run has fewer than two replications (no CI).
+    """
+    from talentmoat.sim.setup import rival_shares
+    from talentmoat.sim.shock import person_values, poach_shock, top_people
+
+    prov = simulation["provenance"]
+    reps, quarters, seed = int(prov["replications"]), int(prov["quarters"]), int(prov["seed"])
+    if reps < 2 or not rival_shares(lab):
+        return None, None
+    k = min(SHOCK_TOP, len(standalone))
+    chosen, exact = top_people(lab, k)
+    shock = poach_shock(lab, None, chosen, replications=reps, quarters=quarters, seed=seed)
+    shock["people"], shock["exact_optimum"] = people.of(shock["people"]), exact
+    order = sorted(range(len(standalone)), key=lambda i: -standalone[i])[:VALUE_CANDIDATES]
+    value_reps = min(reps, PEOPLE_REPS)
+    values = named_values(person_values(lab, None, people=order, replications=value_reps,
+                                        quarters=quarters, seed=seed), people)
+    values["candidates"] = (f"Valued here: the {len(order)} of {len(standalone)} people with "
+                            f"the largest standalone share, {value_reps} replications each "
+                            "(talentmoat people values everyone).")
+    return shock, values
+
+
 def anonymized(simulation: dict[str, Any], lab: Lab | None, key: bytes | None
                ) -> dict[str, Any]:
     """The payload with its input fields as :func:`input_fields` gives them under ``key``."""
@@ -96,11 +136,15 @@ def report_inputs(lab: Lab | None, simulation: dict[str, Any], key: bytes | None
         return ReportInputs(simulation=simulation, notes=notes or [])
     summary = knowledge_summary(lab, PLAN_K)
     people = People(lab, key)
+    standalone = summary.standalone.tolist()
+    shock, values = shock_payloads(lab, simulation, standalone, people)
     return ReportInputs(
         simulation=simulation,
         knowledge=knowledge_payload(lab, summary, people, top=10),
-        view=knowledge_view(lab, summary.standalone.tolist(), people),
+        view=knowledge_view(lab, standalone, people),
         network=investor_network(lab, key) if lab.scenario.firm is not None else None,
+        shock=shock,
+        values=values,
         notes=notes or [],
     )
 
