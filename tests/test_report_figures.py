@@ -242,7 +242,7 @@ def test_accessors_find_renamed_or_missing_keys():
 
 # -- poach shock and person value (MODEL.md §I) ---------------------------------------------
 
-VALUES = {"party": "rival-x", "replications": 64, "quarters": T, "people": [
+VALUES = {"party": "rival-x", "replications": 64, "quarters": T, "wall_time_s": 0.25, "people": [
     {"id": "p1", "role": "lead", "standalone_share": 0.85, "carry": 0.6,
      "value_lost_discounted": {"mean": 3e9, "low": 2e9, "high": 4.5e9}},
     {"id": "p2", "role": "core", "standalone_share": 0.3, "carry": 0.2,
@@ -252,7 +252,7 @@ VALUES = {"party": "rival-x", "replications": 64, "quarters": T, "people": [
 ]}
 SHOCK = {
     "party": "rival-x", "people": ["p1", "p2"], "replications": 50, "quarters": T,
-    "exact_optimum": True,
+    "exact_optimum": True, "strategy": "status-quo", "wall_time_s": 0.5,
     "p_parity_by_quarter": {"without": [0.0, 0.1, 0.25], "with": [0.3, 0.6, 0.7]},
     "quarters_sooner": {"mean": 1.35, "p5": 0.0, "p50": 1.0, "p95": 3.0,
                         "ci": {"mean": 1.35, "low": 1.1, "high": 1.6}},
@@ -342,3 +342,7 @@ def test_the_shock_section_follows_the_knowledge_and_shows_what_exists():
     assert [len(s.figures) for s in only if s.id == "shock"] == [1]
     html = render_report(full)
     assert html.count('class="figure-data"') == 11
+    assert ("<th>poach shock</th><td>top 2 by poach-k (proven exact) hired by rival-x under "
+            "&#39;status-quo&#39;, 50 replications × 3 quarters, 0.5 s</td>") in html
+    assert ("<th>person values</th><td>3 people (largest standalone share) hired one at a time "
+            "by rival-x, 64 replications × 3 quarters, 0.25 s</td>") in html

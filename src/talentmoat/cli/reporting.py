@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +82,7 @@ def shock_payloads(lab: Lab, simulation: dict[str, Any], standalone: list[float]
     The shock runs the run's replications; person values take the :data:`VALUE_CANDIDATES`
     people with the largest standalone share, at most :data:`PEOPLE_REPS` replications each
     (``talentmoat people`` values everyone). Both hire into the strongest rival under the
-    baseline (MODEL.md §I).
+    baseline (MODEL.md §I). Each payload records its own ``wall_time_s``.
 
     Returns:
         The shock and the values payloads (people named through ``people``), or None for both
@@ -94,14 +95,17 @@ def shock_payloads(lab: Lab, simulation: dict[str, Any], standalone: list[float]
     reps, quarters, seed = int(prov["replications"]), int(prov["quarters"]), int(prov["seed"])
     if reps < 2 or not rival_shares(lab):
         return None, None
-    k = min(SHOCK_TOP, len(standalone))
-    chosen, exact = top_people(lab, k)
+    start = time.perf_counter()
+    chosen, exact = top_people(lab, min(SHOCK_TOP, len(standalone)))
     shock = poach_shock(lab, None, chosen, replications=reps, quarters=quarters, seed=seed)
     shock["people"], shock["exact_optimum"] = people.of(shock["people"]), exact
+    shock["wall_time_s"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
     order = sorted(range(len(standalone)), key=lambda i: -standalone[i])[:VALUE_CANDIDATES]
     value_reps = min(reps, PEOPLE_REPS)
     values = named_values(person_values(lab, None, people=order, replications=value_reps,
                                         quarters=quarters, seed=seed), people)
+    values["wall_time_s"] = round(time.perf_counter() - start, 2)
     values["candidates"] = (f"Valued here: the {len(order)} of {len(standalone)} people with "
                             f"the largest standalone share, {value_reps} replications each "
                             "(talentmoat people values everyone).")

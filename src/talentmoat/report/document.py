@@ -221,6 +221,23 @@ def shock_section(inputs: ReportInputs) -> Section:
     return Section("shock", "If a rival hires them on Monday", " ".join(text), figs)
 
 
+def shock_provenance(inputs: ReportInputs) -> list[tuple[str, str]]:
+    """Provenance rows of the shock section: what was run, on how many replications, how long."""
+    rows = []
+    if inputs.shock is not None:
+        sh = inputs.shock
+        rows.append(("poach shock", f"top {len(sh['people'])} by poach-k"
+                     f"{' (proven exact)' if sh.get('exact_optimum') else ''} hired by "
+                     f"{sh['party']} under '{sh['strategy']}', {sh['replications']} replications "
+                     f"× {sh['quarters']} quarters, {sh['wall_time_s']} s"))
+    if inputs.values is not None:
+        v = inputs.values
+        rows.append(("person values", f"{len(v['people'])} people (largest standalone share) "
+                     f"hired one at a time by {v['party']}, {v['replications']} replications × "
+                     f"{v['quarters']} quarters, {v['wall_time_s']} s"))
+    return rows
+
+
 def figure_json(fig: go.Figure) -> str:
     """Figure JSON safe inside a ``<script>`` element."""
     return pio.to_json(fig, validate=False).replace("</", "<\\/")
@@ -249,6 +266,7 @@ def render_report(inputs: ReportInputs) -> str:
                    "figures": [figure_json(f) for f in s.figures]} for s in parts],
         notes=inputs.notes,
         provenance=prov,
+        shock_provenance=shock_provenance(inputs),
         strategies={name: access.policies(inputs.simulation, name)
                     for name in access.strategies(inputs.simulation)},
         plotly_js=get_plotlyjs(),
