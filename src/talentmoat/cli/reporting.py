@@ -34,6 +34,9 @@ VALUE_CANDIDATES = 20
 REPORT_MODE = 0o644
 """A report is meant to be handed on: readable by others, unlike ``mkstemp``'s 0600."""
 
+DUCKDB_MAGIC = (8, b"DUCK")
+"""Offset and bytes that mark a DuckDB database file."""
+
 GENERATOR = '<meta name="generator" content="talentmoat report">'
 """The line near the top of every report: only a file holding it is replaced by a new report."""
 
@@ -159,6 +162,15 @@ def report_html(lab: Lab | None, simulation: dict[str, Any], key: bytes | None,
     from talentmoat.report.document import render_report
 
     return render_report(report_inputs(lab, simulation, key, notes))
+
+
+def is_duckdb(path: Path) -> bool:
+    """Whether ``path`` is a DuckDB file (a sweep or optimization store), by its header."""
+    offset, magic = DUCKDB_MAGIC
+    if not path.is_file():
+        return False
+    with path.open("rb") as f:
+        return f.read(offset + len(magic))[offset:] == magic
 
 
 def check_report_target(path: Path) -> None:
