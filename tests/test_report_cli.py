@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from talentmoat.cli import app
 from talentmoat.cli.reporting import SHOCK_TOP
 from talentmoat.loader import load_scenario
-from talentmoat.sim.shock import top_people
+from talentmoat.sim.shock import person_values, poach_shock, top_people
 
 runner = CliRunner()
 SMALL = ["--reps", "6", "--quarters", "3"]
@@ -110,6 +110,12 @@ def test_report_shock_section_says_whom_it_values_on_the_run_dimensions(results)
     assert values["replications"] == 6 and "the 20 of 150 people" in values["candidates"]
     means = [r["value_lost_discounted"]["mean"] for r in values["people"]]
     assert means == sorted(means, reverse=True)
+    dims = {"replications": 6, "quarters": 3, "seed": payload["provenance"]["seed"]}
+    direct = poach_shock(lab, None, top_people(lab, SHOCK_TOP)[0], **dims)  # one calibration
+    assert shock["value_lost_discounted"] == direct["value_lost_discounted"]  # reused: the same
+    alone = person_values(lab, None, people=ranked, **dims)["people"]
+    assert [r["value_lost_discounted"] for r in values["people"]] == [
+        r["value_lost_discounted"] for r in alone]
     one = payload | {"provenance": payload["provenance"] | {"replications": 1}}
     assert shock_payloads(lab, one, standalone, People(lab, None)) == (None, None)  # no CI
 

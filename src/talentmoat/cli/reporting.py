@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,26 +93,26 @@ def shock_payloads(lab: Lab, simulation: dict[str, Any], standalone: list[float]
         when the scenario has no rival or the run has fewer than two replications (no CI).
     """
     from talentmoat.sim.setup import rival_shares
-    from talentmoat.sim.shock import person_values, poach_shock, top_people
+    from talentmoat.sim.shock import person_values, poach_shock, prepare, top_people
 
     prov = simulation["provenance"]
     reps, quarters, seed = int(prov["replications"]), int(prov["quarters"]), int(prov["seed"])
     if reps < 2 or not rival_shares(lab):
         return None, None
     start = time.perf_counter()
+    prep = prepare(lab, replications=reps, quarters=quarters, seed=seed)  # calibrated once
     chosen, exact = top_people(lab, min(SHOCK_TOP, len(standalone)))
-    shock = poach_shock(lab, None, chosen, replications=reps, quarters=quarters, seed=seed)
+    shock = poach_shock(lab, None, chosen, prepared=prep)
     shock["people"], shock["exact_optimum"] = people.of(shock["people"]), exact
     shock["wall_time_s"] = round(time.perf_counter() - start, 2)
     start = time.perf_counter()
     order = sorted(range(len(standalone)), key=lambda i: -standalone[i])[:VALUE_CANDIDATES]
-    value_reps = min(reps, PEOPLE_REPS)
-    values = named_values(person_values(lab, None, people=order, replications=value_reps,
-                                        quarters=quarters, seed=seed), people)
+    values = named_values(person_values(lab, None, people=order, prepared=replace(
+        prep, replications=min(reps, PEOPLE_REPS))), people)
     values["wall_time_s"] = round(time.perf_counter() - start, 2)
     values["candidates"] = (f"Valued here: the {len(order)} of {len(standalone)} people with "
-                            f"the largest standalone share, {value_reps} replications each "
-                            "(talentmoat people values everyone).")
+                            f"the largest standalone share, {values['replications']} "
+                            "replications each (talentmoat people values everyone).")
     return shock, values
 
 
