@@ -206,7 +206,8 @@ def shock_section(inputs: ReportInputs) -> Section:
         sh = inputs.shock
         text.append(f"At quarter 0 {sh['party']} hires the {len(sh['people'])} people whose "
                     f"knowledge carries the most blueprint (the poach-k optimum"
-                    f"{', proven exact' if sh.get('exact_optimum') else ''}); the same "
+                    f"{', proven exact' if sh.get('exact_optimum') else ''}; chosen together, "
+                    "so not necessarily the most valuable one by one); the same "
                     f"{sh['replications']} replications are run with and without the hires "
                     "(common random numbers). Replications with no parity within the horizon "
                     "have their own hatched bar.")
