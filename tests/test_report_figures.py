@@ -316,8 +316,8 @@ def test_poach_shock_panel_shows_both_arms_censoring_and_value_lost():
 
 def test_summary_states_the_shock_in_one_sentence_from_its_numbers():
     text = executive_summary(ReportInputs(make_payload(), shock=SHOCK))[-1]
-    assert text == ("If rival-x hires p1 and p2 at quarter 0, it reaches parity 1.4 quarters "
-                    "sooner on average (95 % CI 1.1 to 1.6; a run with no parity within 3 "
+    assert text == ("If rival-x hires p1 and p2 at quarter 0, a rival first reaches parity 1.4 "
+                    "quarters sooner on average (95 % CI 1.1 to 1.6; a run with no parity within 3 "
                     "quarters counts as quarter 4) and the lab loses $2.50B of discounted value "
                     "(95 % CI $2.00B to $3.10B; 12%).")
     three = executive_summary(ReportInputs(make_payload(), shock={
