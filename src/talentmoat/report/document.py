@@ -92,8 +92,8 @@ def shock_sentence(shock: dict[str, Any]) -> str:
     T = shock["quarters"]
     return (f"If {shock['party']} hires {names(shock['people'])} at quarter 0, a rival first "
             f"reaches parity {q['mean']:.1f} quarters sooner on average (95 % CI "
-            f"{q['ci']['low']:.1f} to {q['ci']['high']:.1f}; a run with no parity within {T} quarters counts as quarter "
-            f"{T + 1}) and the lab loses {musd(lost['mean'])} of discounted value (95 % CI "
+            f"{q['ci']['low']:.1f} to {q['ci']['high']:.1f}; a run with no parity within {T} "
+            f"quarters counts as quarter {T + 1}) and the lab loses {musd(lost['mean'])} of discounted value (95 % CI "
             f"{musd(lost['low'])} to {musd(lost['high'])}; {shock['value_lost_share']:.0%}).")
 
 
