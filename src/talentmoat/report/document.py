@@ -93,8 +93,9 @@ def shock_sentence(shock: dict[str, Any]) -> str:
     return (f"If {shock['party']} hires {names(shock['people'])} at quarter 0, a rival first "
             f"reaches parity {q['mean']:.1f} quarters sooner on average (95 % CI "
             f"{q['ci']['low']:.1f} to {q['ci']['high']:.1f}; a run with no parity within {T} "
-            f"quarters counts as quarter {T + 1}) and the lab loses {musd(lost['mean'])} of discounted value (95 % CI "
-            f"{musd(lost['low'])} to {musd(lost['high'])}; {shock['value_lost_share']:.0%}).")
+            f"quarters counts as quarter {T + 1}) and the lab loses {musd(lost['mean'])} of "
+            f"discounted value (95 % CI {musd(lost['low'])} to {musd(lost['high'])}; "
+            f"{shock['value_lost_share']:.0%}).")
 
 
 def executive_summary(inputs: ReportInputs) -> list[str]:
