@@ -107,7 +107,7 @@ def test_report_shock_section_says_whom_it_values_on_the_run_dimensions(results)
     assert shock["people"] == [lab.roster.ids[i] for i in top_people(lab, SHOCK_TOP)[0]]
     ranked = sorted(range(len(standalone)), key=lambda i: -standalone[i])[:VALUE_CANDIDATES]
     assert {r["id"] for r in values["people"]} == {lab.roster.ids[i] for i in ranked}
-    assert values["replications"] == 6 and "the 20 of 150 people" in values["candidates"]
+    assert values["replications"] == 6 and values["selection"].startswith("the 20 of 150 people")
     means = [r["value_lost_discounted"]["mean"] for r in values["people"]]
     assert means == sorted(means, reverse=True)
     dims = {"replications": 6, "quarters": 3, "seed": payload["provenance"]["seed"]}

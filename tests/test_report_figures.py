@@ -326,7 +326,7 @@ def test_summary_states_the_shock_in_one_sentence_from_its_numbers():
 
 
 def test_the_shock_section_follows_the_knowledge_and_shows_what_exists():
-    values = {**VALUES, "candidates": "Valued here: the 3 of 4 people."}
+    values = {**VALUES, "selection": "the 3 of 4 people with the largest standalone share"}
     full = ReportInputs(make_payload(), knowledge=KNOWLEDGE, view=VIEW, shock=SHOCK,
                         values=values)
     parts = sections(full)
@@ -334,7 +334,8 @@ def test_the_shock_section_follows_the_knowledge_and_shows_what_exists():
     shock = parts[1]
     assert [f.layout.title.text.split(":")[0] for f in shock.figures] == [
         "If rival-x hires p1, p2 at quarter 0", "What each person is worth"]
-    assert "Valued here: the 3 of 4 people." in shock.text and "proven exact" in shock.text
+    assert ("Valued here: the 3 of 4 people with the largest standalone share, 64 replications "
+            "each") in shock.text and "proven exact" in shock.text
     ranking = shock.figures[1].to_plotly_json()["data"]  # colours follow the heatmap's roles
     assert {d["name"]: d["marker"]["color"] for d in ranking} == {
         "core": figures.PALETTE[0], "lead": figures.PALETTE[1]}
@@ -344,5 +345,5 @@ def test_the_shock_section_follows_the_knowledge_and_shows_what_exists():
     assert html.count('class="figure-data"') == 11
     assert ("<th>poach shock</th><td>top 2 by poach-k (proven exact) hired by rival-x under "
             "&#39;status-quo&#39;, 50 replications × 3 quarters, 0.5 s</td>") in html
-    assert ("<th>person values</th><td>3 people (largest standalone share) hired one at a time "
-            "by rival-x, 64 replications × 3 quarters, 0.25 s</td>") in html
+    assert ("<th>person values</th><td>the 3 of 4 people with the largest standalone share, "
+            "hired one at a time by rival-x, 64 replications × 3 quarters, 0.25 s</td>") in html

@@ -110,9 +110,8 @@ def shock_payloads(lab: Lab, simulation: dict[str, Any], standalone: list[float]
     values = named_values(person_values(lab, None, people=order, prepared=replace(
         prep, replications=min(reps, PEOPLE_REPS))), people)
     values["wall_time_s"] = round(time.perf_counter() - start, 2)
-    values["candidates"] = (f"Valued here: the {len(order)} of {len(standalone)} people with "
-                            f"the largest standalone share, {values['replications']} "
-                            "replications each (talentmoat people values everyone).")
+    values["selection"] = (f"the {len(order)} of {len(standalone)} people with the largest "
+                           "standalone share")
     return shock, values
 
 

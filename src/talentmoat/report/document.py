@@ -53,8 +53,9 @@ class ReportInputs:
         view: The knowledge view for the heatmap (see :func:`figures.knowledge_heatmap`).
         network: The investor network (see :func:`figures.investor_network`), or None.
         shock: The top-k poach shock (see :func:`figures.poach_shock_panel`), or None.
-        values: Person values (see :func:`figures.person_value_ranking`) with ``candidates``
-            (a sentence saying whom they cover), or None.
+        values: Person values (see :func:`figures.person_value_ranking`) with ``selection``
+            (whom they cover, e.g. "the 20 of 150 people with the largest standalone share"),
+            or None.
         notes: Sentences about what is missing and why.
     """
 
@@ -216,8 +217,9 @@ def shock_section(inputs: ReportInputs) -> Section:
     if inputs.values is not None:
         v = inputs.values
         text.append(f"Then each person's own shock: the discounted value the lab loses if "
-                    f"{v['party']} hires that person alone at quarter 0, ranked. "
-                    f"{v['candidates']}")
+                    f"{v['party']} hires that person alone at quarter 0, ranked. Valued here: "
+                    f"{v['selection']}, {v['replications']} replications each (talentmoat "
+                    "people values everyone).")
         role_order = list(dict.fromkeys(inputs.view["roles"])) if inputs.view else None
         figs.append(figures.person_value_ranking(v, role_order))
     return Section("shock", "If a rival hires them on Monday", " ".join(text), figs)
@@ -234,9 +236,9 @@ def shock_provenance(inputs: ReportInputs) -> list[tuple[str, str]]:
                      f"× {sh['quarters']} quarters, {sh['wall_time_s']} s"))
     if inputs.values is not None:
         v = inputs.values
-        rows.append(("person values", f"{len(v['people'])} people (largest standalone share) "
-                     f"hired one at a time by {v['party']}, {v['replications']} replications × "
-                     f"{v['quarters']} quarters, {v['wall_time_s']} s"))
+        rows.append(("person values", f"{v['selection']}, hired one at a time by "
+                     f"{v['party']}, {v['replications']} replications × {v['quarters']} "
+                     f"quarters, {v['wall_time_s']} s"))
     return rows
 
 
