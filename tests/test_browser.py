@@ -74,7 +74,8 @@ def test_report_from_file_renders_every_figure_offline(page, tmp_path):
     r = CliRunner().invoke(cli, ["report", "lean-lab", "--reps", "6", "--quarters", "3", "-o",
                                  str(target)])
     assert r.exit_code == 0, r.output
-    assert _renders_offline(page, target) == 10
+    assert _renders_offline(page, target) == 12  # with the poach shock and person values
+    assert page.locator("#shock div.figure svg.main-svg").count() >= 2
 
 
 def _renders_offline(page, target: Path) -> int:

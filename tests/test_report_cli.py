@@ -11,7 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from talentmoat.cli import app
+from talentmoat.cli.reporting import SHOCK_TOP
 from talentmoat.loader import load_scenario
+from talentmoat.sim.shock import person_values, poach_shock, top_people
 
 runner = CliRunner()
 SMALL = ["--reps", "6", "--quarters", "3"]
@@ -40,8 +42,8 @@ def test_report_from_stored_results_has_every_section(results, tmp_path):
     r = runner.invoke(app, ["report", str(out), "-o", str(target)])
     assert r.exit_code == 0, r.output
     html = target.read_text()
-    assert _section_ids(html) == ["knowledge", "comparison", "trajectories", "investors",
-                                  "provenance"]
+    assert _section_ids(html) == ["knowledge", "shock", "comparison", "trajectories",
+                                  "investors", "provenance"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["provenance"]["scenario_sha256"] in html
     assert target.stat().st_size < MAX_BYTES and oct(target.stat().st_mode)[-3:] == "644"
@@ -76,7 +78,7 @@ def test_anonymized_report_leaves_no_roster_id_name_path_or_digest(results, tmp_
     assert r.exit_code == 0, r.output
     html = target.read_text()
     assert _leaks(html, scenario) == []
-    assert "knowledge" in _section_ids(html)  # the heatmap is there, under pseudonyms
+    assert {"knowledge", "shock"} <= set(_section_ids(html))  # there, under pseudonyms
     assert "HMAC-SHA-256" in html
     stored = tmp_path / "stored.html"  # from stored (not anonymized) results, too
     r = runner.invoke(app, ["report", str(out), "-o", str(stored), "--anonymize"])
@@ -84,6 +86,38 @@ def test_anonymized_report_leaves_no_roster_id_name_path_or_digest(results, tmp_
     plain = tmp_path / "plain.html"
     assert runner.invoke(app, ["report", str(scenario), *SMALL, "-o", str(plain)]).exit_code == 0
     assert len(_leaks(plain.read_text(), scenario)) > 100  # the grep finds what it looks for
+    lab = load_scenario(scenario)
+    top = [lab.roster.ids[i] for i in top_people(lab, SHOCK_TOP)[0]]
+    said = re.search(r"<p>If \S+ hires (.*?) at quarter 0", plain.read_text())[1]
+    assert said == f"{', '.join(top[:-1])} and {top[-1]}"  # the shock names them, in plain
+    assert re.search(r"<p>If \S+ hires (.*?) at quarter 0", html)[1] != said
+
+
+def test_report_shock_section_says_whom_it_values_on_the_run_dimensions(results):
+    from talentmoat.cli.privacy import People
+    from talentmoat.cli.reporting import VALUE_CANDIDATES, shock_payloads
+    from talentmoat.knowledge.coverage import standalone_share
+
+    scenario, out = results
+    lab = load_scenario(scenario)
+    payload = json.loads((out / "summary.json").read_text())
+    standalone = standalone_share(lab.roster.K, lab.scenario.blueprint.weights).tolist()
+    shock, values = shock_payloads(lab, payload, standalone, People(lab, None))
+    assert (shock["replications"], shock["quarters"]) == (6, 3)  # the run's
+    assert shock["people"] == [lab.roster.ids[i] for i in top_people(lab, SHOCK_TOP)[0]]
+    ranked = sorted(range(len(standalone)), key=lambda i: -standalone[i])[:VALUE_CANDIDATES]
+    assert {r["id"] for r in values["people"]} == {lab.roster.ids[i] for i in ranked}
+    assert values["replications"] == 6 and values["selection"].startswith("the 20 of 150 people")
+    means = [r["value_lost_discounted"]["mean"] for r in values["people"]]
+    assert means == sorted(means, reverse=True)
+    dims = {"replications": 6, "quarters": 3, "seed": payload["provenance"]["seed"]}
+    direct = poach_shock(lab, None, top_people(lab, SHOCK_TOP)[0], **dims)  # one calibration
+    assert shock["value_lost_discounted"] == direct["value_lost_discounted"]  # reused: the same
+    alone = person_values(lab, None, people=ranked, **dims)["people"]
+    assert [r["value_lost_discounted"] for r in values["people"]] == [
+        r["value_lost_discounted"] for r in alone]
+    one = payload | {"provenance": payload["provenance"] | {"replications": 1}}
+    assert shock_payloads(lab, one, standalone, People(lab, None)) == (None, None)  # no CI
 
 
 def test_bad_report_sources_are_one_line_errors(tmp_path):

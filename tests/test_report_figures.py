@@ -238,3 +238,112 @@ def test_accessors_find_renamed_or_missing_keys():
     assert access.interval(payload["comparison"][0], "delta_p_parity") == {
         "mean": -0.2, "low": None, "high": None}
     assert access.role_bands({"strategies": {"x": {}}}, "x") == {}
+
+
+# -- poach shock and person value (MODEL.md §I) ---------------------------------------------
+
+VALUES = {"party": "rival-x", "replications": 64, "quarters": T, "wall_time_s": 0.25, "people": [
+    {"id": "p1", "role": "lead", "standalone_share": 0.85, "carry": 0.6,
+     "value_lost_discounted": {"mean": 3e9, "low": 2e9, "high": 4.5e9}},
+    {"id": "p2", "role": "core", "standalone_share": 0.3, "carry": 0.2,
+     "value_lost_discounted": {"mean": 1e9, "low": 0.5e9, "high": 1.2e9}},
+    {"id": "p0", "role": "lead", "standalone_share": 0.15, "carry": 0.1,
+     "value_lost_discounted": {"mean": 0.4e9, "low": -0.1e9, "high": 0.9e9}},
+]}
+SHOCK = {
+    "party": "rival-x", "people": ["p1", "p2"], "replications": 50, "quarters": T,
+    "exact_optimum": True, "strategy": "status-quo", "wall_time_s": 0.5,
+    "p_parity_by_quarter": {"without": [0.0, 0.1, 0.25], "with": [0.3, 0.6, 0.7]},
+    "quarters_sooner": {"mean": 1.35, "p5": 0.0, "p50": 1.0, "p95": 3.0,
+                        "ci": {"mean": 1.35, "low": 1.1, "high": 1.6}},
+    "value_lost_discounted": {"mean": 2.5e9, "low": 2.0e9, "high": 3.1e9},
+    "value_lost_end": {"mean": 1.0e9, "low": 0.4e9, "high": 1.5e9},
+    "value_lost_share": 0.125,
+}
+
+
+def test_person_value_ranking_ranks_in_usd_b_with_cis_role_colours_and_hover():
+    fig = figures.person_value_ranking(VALUES, role_order=["core", "eng", "lead"])
+    t = _traces(fig)
+    assert set(t) == {"lead", "core"}  # one trace per role present
+    lead = t["lead"]
+    assert list(lead["y"]) == ["p1", "p0"] and lead["orientation"] == "h"
+    assert list(lead["x"]) == pytest.approx([3.0, 0.4])  # USD B
+    assert list(lead["error_x"]["array"]) == pytest.approx([1.5, 0.5])
+    assert list(lead["error_x"]["arrayminus"]) == pytest.approx([1.0, 0.5])
+    assert [c[1] for c in lead["customdata"]] == [0.85, 0.15]  # standalone share in the hover
+    assert "standalone" in lead["hovertemplate"]
+    # the heatmap's role order fixes the colours: core first, lead third
+    assert t["core"]["marker"]["color"] == figures.PALETTE[0]
+    assert lead["marker"]["color"] == figures.PALETTE[2]
+    layout = fig.to_plotly_json()["layout"]
+    assert list(layout["yaxis"]["categoryarray"]) == ["p1", "p2", "p0"]  # most valuable on top
+    assert layout["yaxis"]["autorange"] == "reversed"
+    assert layout["xaxis"]["title"]["text"] == "discounted lab value lost (USD B)"
+    assert "rival-x" in layout["title"]["text"] and "64 paired replications" in \
+        layout["title"]["text"]
+
+
+def test_first_parity_shares_are_the_histogram_of_first_parity_quarters():
+    rng = np.random.default_rng(3)
+    first = rng.integers(0, T + 1, size=500)  # 0: no parity within T (censored)
+    by_t = [float(((first > 0) & (first <= t)).mean()) for t in range(1, T + 1)]
+    shares, censored = figures.first_parity_shares(by_t)
+    assert shares == pytest.approx([float((first == t).mean()) for t in range(1, T + 1)])
+    assert censored == pytest.approx(float((first == 0).mean()))
+    assert sum(shares) + censored == pytest.approx(1.0)
+
+
+def test_poach_shock_panel_shows_both_arms_censoring_and_value_lost():
+    fig = figures.poach_shock_panel(SHOCK)
+    t = _traces(fig)
+    without, with_ = t["without the shock"], t["with the shock"]
+    assert list(without["x"]) == ["1", "2", "3", "none by 3"]
+    assert list(without["y"]) == pytest.approx([0.0, 0.1, 0.15, 0.75])
+    assert list(with_["y"]) == pytest.approx([0.3, 0.3, 0.1, 0.3])
+    assert list(with_["marker"]["pattern"]["shape"]) == ["", "", "", "/"]  # censored: hatched
+    assert list(t["with the shock: P(by t)"]["y"]) == [0.3, 0.6, 0.7]
+    assert list(t["without the shock: P(by t)"]["x"]) == [1, 2, 3]
+    lost = t["value lost"]
+    assert list(lost["x"]) == ["discounted", "at quarter 3"]
+    assert list(lost["y"]) == pytest.approx([2.5, 1.0])  # USD B
+    assert list(lost["error_y"]["array"]) == pytest.approx([0.6, 0.5])
+    assert list(lost["error_y"]["arrayminus"]) == pytest.approx([0.5, 0.6])
+    title = fig.layout.title.text
+    assert "rival-x hires p1, p2" in title and "1.4 quarters sooner" in title
+    assert "95 % CI 1.1 to 1.6" in title and "no parity within 3 counts as quarter 4" in title
+
+
+def test_summary_states_the_shock_in_one_sentence_from_its_numbers():
+    text = executive_summary(ReportInputs(make_payload(), shock=SHOCK))[-1]
+    assert text == ("If rival-x hires p1 and p2 at quarter 0, a rival first reaches parity 1.4 "
+                    "quarters sooner on average (95 % CI 1.1 to 1.6; a run with no parity within 3 "
+                    "quarters counts as quarter 4) and the lab loses $2.50B of discounted value "
+                    "(95 % CI $2.00B to $3.10B; 12%).")
+    three = executive_summary(ReportInputs(make_payload(), shock={
+        **SHOCK, "people": ["a", "b", "c"]}))[-1]
+    assert three.startswith("If rival-x hires a, b and c at quarter 0")
+
+
+def test_the_shock_section_follows_the_knowledge_and_shows_what_exists():
+    values = {**VALUES, "selection": "the 3 of 4 people with the largest standalone share"}
+    full = ReportInputs(make_payload(), knowledge=KNOWLEDGE, view=VIEW, shock=SHOCK,
+                        values=values)
+    parts = sections(full)
+    assert [s.id for s in parts] == ["knowledge", "shock", "comparison", "trajectories"]
+    shock = parts[1]
+    assert [f.layout.title.text.split(":")[0] for f in shock.figures] == [
+        "If rival-x hires p1, p2 at quarter 0", "What each person is worth"]
+    assert ("Valued here: the 3 of 4 people with the largest standalone share, 64 replications "
+            "each") in shock.text and "proven exact" in shock.text
+    ranking = shock.figures[1].to_plotly_json()["data"]  # colours follow the heatmap's roles
+    assert {d["name"]: d["marker"]["color"] for d in ranking} == {
+        "core": figures.PALETTE[0], "lead": figures.PALETTE[1]}
+    only = sections(ReportInputs(make_payload(), values=values))
+    assert [len(s.figures) for s in only if s.id == "shock"] == [1]
+    html = render_report(full)
+    assert html.count('class="figure-data"') == 11
+    assert ("<th>poach shock</th><td>top 2 by poach-k (proven exact) hired by rival-x under "
+            "&#39;status-quo&#39;, 50 replications × 3 quarters, 0.5 s</td>") in html
+    assert ("<th>person values</th><td>the 3 of 4 people with the largest standalone share, "
+            "hired one at a time by rival-x, 64 replications × 3 quarters, 0.25 s</td>") in html

@@ -87,6 +87,7 @@ def test_a_run_reports_progress_figures_and_its_report(client, finished, area_ro
     report = client.get(f"/api/runs/{run_id}/report")
     assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
     assert "Executive summary" in report.text
+    assert '<section id="shock">' in report.text  # the poach shock, on the run's 6 replications
     listed = {r["id"]: r for r in client.get("/api/runs").json()}
     assert listed[run_id]["strategies"] == ["baseline", strategy]
     assert listed[run_id]["replications"] == 6
@@ -179,3 +180,56 @@ def test_parameters_set_their_paths_and_scale_offers():
     assert data["rivals"][0]["offer_multiple"]["median"] == medians[0]  # the input is untouched
     with pytest.raises(InputError, match=r"between 0\.5 and 2\.0"):
         apply(data, lab.scenario, {"offer_multiple": 3.0})
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, finished, area_root, sweep_store):
+    """A results store: two result folders, a sweep store, an optimization store and junk."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("store")
+    run_id, _ = finished
+    shutil.copytree(area_root / "runs" / run_id, root / "lab-a")
+    shutil.copytree(area_root / "runs" / run_id, root / "lab-b")
+    (root / "lab-b" / "report.html").unlink()
+    shutil.copy(sweep_store, root / "tiny.duckdb")
+    shutil.copy(sweep_store, root / "plan.opt.duckdb")
+    (root / "notes.duckdb").write_text("not a database")
+    (root / "empty").mkdir()
+    shutil.copytree(root / "lab-a", root / ".hidden")
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.copytree(root / "lab-a", outside / "secret")
+    (root / "link").symlink_to(outside / "secret")
+    return root
+
+
+def test_the_store_lists_past_results_and_serves_their_reports(store):
+    client = TestClient(web.create_app(store / "serve", store=store), base_url=BASE)
+    listed = {e["name"]: e for e in client.get("/api/store").json()}
+    assert set(listed) == {"lab-a", "lab-b", "tiny.duckdb", "plan.opt.duckdb"}
+    assert {n: (e["kind"], e["report"]) for n, e in listed.items()} == {
+        "lab-a": ("results", True), "lab-b": ("results", False),
+        "tiny.duckdb": ("sweep", True), "plan.opt.duckdb": ("optimization", False)}
+    assert (listed["lab-a"]["scenario"], listed["lab-a"]["replications"],
+            listed["lab-a"]["quarters"]) == ("lean-lab", 6, 3)
+    r = client.get("/api/store/lab-a/report")
+    assert r.status_code == 200 and r.text == (store / "lab-a" / "report.html").read_text()
+    assert 'filename="talentmoat-lab-a.html"' in r.headers["content-disposition"]
+    sweep = client.get("/api/store/tiny.duckdb/report")
+    assert sweep.status_code == 200 and 'content="talentmoat report"' in sweep.text
+    assert 'filename="talentmoat-tiny.html"' in sweep.headers["content-disposition"]
+    assert "tiny" in sweep.text and '<section id="provenance">' in sweep.text
+
+
+@pytest.mark.parametrize("name", ["lab-b", "plan.opt.duckdb", "notes.duckdb", "empty",
+                                  ".hidden", "link", "..", "%2e%2e", "..%2Flab-a", "nothing"])
+def test_the_store_refuses_anything_it_did_not_list(store, name):
+    client = TestClient(web.create_app(store / "serve", store=store), base_url=BASE)
+    r = client.get(f"/api/store/{name}/report")
+    assert r.status_code == 404, (name, r.status_code)
+
+
+def test_without_a_store_nothing_is_listed(area_root):
+    client = TestClient(web.create_app(area_root), base_url=BASE)
+    assert client.get("/api/store").json() == []
+    assert client.get("/api/store/lab-a/report").status_code == 404

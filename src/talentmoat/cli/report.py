@@ -13,19 +13,18 @@ from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, output_key
 from talentmoat.cli.reporting import (
     REPORT,
     check_report_target,
+    is_duckdb,
     read_results,
     report_html,
     scenario_of,
     write_report,
 )
 from talentmoat.cli.safe import safe
-from talentmoat.cli.simulate import QuartersOpt, RepsOpt, _payload, _run
+from talentmoat.cli.simulate import RESULTS_ROOT, QuartersOpt, RepsOpt, _payload, _run
 from talentmoat.errors import InputError
 
-DUCKDB_MAGIC = (8, b"DUCK")
-"""Offset and bytes that mark a DuckDB database file (a sweep store)."""
 DEFAULT_PORT = 8765
-SERVE_ROOT = Path("talentmoat-results") / "serve"
+SERVE_ROOT = RESULTS_ROOT / "serve"
 
 
 @app.command()
@@ -48,7 +47,7 @@ def report(
     key = output_key(anonymize, anonymize_key)
     check_report_target(output)
     folder = Path(source)
-    if _is_duckdb(folder):
+    if is_duckdb(folder):
         from talentmoat.cli.experiments import store_analysis
         from talentmoat.report.sweep import render_sweep_report
 
@@ -63,15 +62,6 @@ def report(
         payload = _payload(lab, _run(lab, None, reps, quarters, None, 1, True), None, key)
     path = write_report(output, report_html(lab, payload, key, notes))
     console.print(f"Report: {safe(path)} ({path.stat().st_size / 1e6:.1f} MB)")
-
-
-def _is_duckdb(path: Path) -> bool:
-    """Whether ``path`` is a DuckDB file (by its header, whatever its name)."""
-    offset, magic = DUCKDB_MAGIC
-    if not path.is_file():
-        return False
-    with path.open("rb") as f:
-        return f.read(offset + len(magic))[offset:] == magic
 
 
 def _loopback(host: str) -> bool:
@@ -95,6 +85,8 @@ def serve(
     ] = False,
     root: Annotated[Path, typer.Option("--root", help="Where runs and uploads are kept.")
                     ] = SERVE_ROOT,
+    store: Annotated[Path, typer.Option("--store", help="Results store whose past runs, "
+                                        "sweeps and optimizations are listed.")] = RESULTS_ROOT,
 ) -> None:
     """The local dashboard: pick or upload a scenario, switch strategies, run, see the figures."""
     from talentmoat.loader import load_scenario
@@ -110,5 +102,5 @@ def serve(
 
     console.print(f"Dashboard: http://{safe(host)}:{port}/ (Ctrl-C to stop); runs kept in "
                   f"{safe(root)}/")
-    uvicorn.run(create_app(root, scenario, allow_remote=allow_remote), host=host, port=port,
-                log_level="warning")
+    uvicorn.run(create_app(root, scenario, allow_remote=allow_remote, store=store), host=host,
+                port=port, log_level="warning")

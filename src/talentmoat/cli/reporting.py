@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from talentmoat.cli.investors import investors_payload
 from talentmoat.cli.knowledge import PLAN_K, knowledge_payload, knowledge_summary
 from talentmoat.cli.privacy import ANONYMIZED_SOURCE, People, input_fields
+from talentmoat.cli.shock import PEOPLE_REPS, named_values
 from talentmoat.errors import InputError
 
 if TYPE_CHECKING:  # Plotly and Jinja2 load only when a report is made (CLI start-up stays light)
@@ -24,8 +27,16 @@ if TYPE_CHECKING:  # Plotly and Jinja2 load only when a report is made (CLI star
     from talentmoat.report.document import ReportInputs
 
 REPORT = "report.html"
+SHOCK_TOP = 3
+"""The report's poach shock hires the poach-k optimum of this many people (the seed's "two or
+three key architects")."""
+VALUE_CANDIDATES = 20
+"""The report values only this many people, those with the largest standalone share."""
 REPORT_MODE = 0o644
 """A report is meant to be handed on: readable by others, unlike ``mkstemp``'s 0600."""
+
+DUCKDB_MAGIC = (8, b"DUCK")
+"""Offset and bytes that mark a DuckDB database file."""
 
 GENERATOR = '<meta name="generator" content="talentmoat report">'
 """The line near the top of every report: only a file holding it is replaced by a new report."""
@@ -68,6 +79,42 @@ def investor_network(lab: Lab, key: bytes | None) -> dict[str, Any] | None:
     }
 
 
+def shock_payloads(lab: Lab, simulation: dict[str, Any], standalone: list[float],
+                   people: People) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The report's top-k poach shock and person values, on the run's dimensions and seed.
+
+    The shock runs the run's replications; person values take the :data:`VALUE_CANDIDATES`
+    people with the largest standalone share, at most :data:`PEOPLE_REPS` replications each
+    (``talentmoat people`` values everyone). Both hire into the strongest rival under the
+    baseline (MODEL.md §I). Each payload records its own ``wall_time_s``.
+
+    Returns:
+        The shock and the values payloads (people named through ``people``), or None for both
+        when the scenario has no rival or the run has fewer than two replications (no CI).
+    """
+    from talentmoat.sim.setup import rival_shares
+    from talentmoat.sim.shock import person_values, poach_shock, prepare, top_people
+
+    prov = simulation["provenance"]
+    reps, quarters, seed = int(prov["replications"]), int(prov["quarters"]), int(prov["seed"])
+    if reps < 2 or not rival_shares(lab):
+        return None, None
+    start = time.perf_counter()
+    prep = prepare(lab, replications=reps, quarters=quarters, seed=seed)  # calibrated once
+    chosen, exact = top_people(lab, min(SHOCK_TOP, len(standalone)))
+    shock = poach_shock(lab, None, chosen, prepared=prep)
+    shock["people"], shock["exact_optimum"] = people.of(shock["people"]), exact
+    shock["wall_time_s"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    order = sorted(range(len(standalone)), key=lambda i: -standalone[i])[:VALUE_CANDIDATES]
+    values = named_values(person_values(lab, None, people=order, prepared=replace(
+        prep, replications=min(reps, PEOPLE_REPS))), people)
+    values["wall_time_s"] = round(time.perf_counter() - start, 2)
+    values["selection"] = (f"the {len(order)} of {len(standalone)} people with the largest "
+                           "standalone share")
+    return shock, values
+
+
 def anonymized(simulation: dict[str, Any], lab: Lab | None, key: bytes | None
                ) -> dict[str, Any]:
     """The payload with its input fields as :func:`input_fields` gives them under ``key``."""
@@ -96,11 +143,15 @@ def report_inputs(lab: Lab | None, simulation: dict[str, Any], key: bytes | None
         return ReportInputs(simulation=simulation, notes=notes or [])
     summary = knowledge_summary(lab, PLAN_K)
     people = People(lab, key)
+    standalone = summary.standalone.tolist()
+    shock, values = shock_payloads(lab, simulation, standalone, people)
     return ReportInputs(
         simulation=simulation,
         knowledge=knowledge_payload(lab, summary, people, top=10),
-        view=knowledge_view(lab, summary.standalone.tolist(), people),
+        view=knowledge_view(lab, standalone, people),
         network=investor_network(lab, key) if lab.scenario.firm is not None else None,
+        shock=shock,
+        values=values,
         notes=notes or [],
     )
 
@@ -111,6 +162,15 @@ def report_html(lab: Lab | None, simulation: dict[str, Any], key: bytes | None,
     from talentmoat.report.document import render_report
 
     return render_report(report_inputs(lab, simulation, key, notes))
+
+
+def is_duckdb(path: Path) -> bool:
+    """Whether ``path`` is a DuckDB file (a sweep or optimization store), by its header."""
+    offset, magic = DUCKDB_MAGIC
+    if not path.is_file():
+        return False
+    with path.open("rb") as f:
+        return f.read(offset + len(magic))[offset:] == magic
 
 
 def check_report_target(path: Path) -> None:

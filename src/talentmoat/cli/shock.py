@@ -98,6 +98,14 @@ def _print_shock(r: dict[str, Any]) -> None:
     console.print(r["censoring"], highlight=False)
 
 
+def named_values(result: dict[str, Any], names: People) -> dict[str, Any]:
+    """Person values with each row's roster index replaced by its ``id`` and ``role``."""
+    for row in result["people"]:
+        i = row.pop("person")
+        row["id"], row["role"] = names.ids[i], names.roles[i]
+    return result
+
+
 @app.command(name="people")
 @guarded
 def people_command(
@@ -115,11 +123,8 @@ def people_command(
     from talentmoat.sim.shock import person_values
 
     lab = load_scenario(scenario)
-    result = person_values(lab, party, strategy=strategy, replications=reps)
-    names = People(lab, output_key(anonymize, anonymize_key))
-    for row in result["people"]:
-        i = row.pop("person")
-        row["id"], row["role"] = names.ids[i], names.roles[i]
+    result = named_values(person_values(lab, party, strategy=strategy, replications=reps),
+                          People(lab, output_key(anonymize, anonymize_key)))
     result["people"] = result["people"][:top]
     if json:
         print_json(result)

@@ -52,6 +52,10 @@ class ReportInputs:
         knowledge: The ``talentmoat knowledge --json`` payload, or None.
         view: The knowledge view for the heatmap (see :func:`figures.knowledge_heatmap`).
         network: The investor network (see :func:`figures.investor_network`), or None.
+        shock: The top-k poach shock (see :func:`figures.poach_shock_panel`), or None.
+        values: Person values (see :func:`figures.person_value_ranking`) with ``selection``
+            (whom they cover, e.g. "the 20 of 150 people with the largest standalone share"),
+            or None.
         notes: Sentences about what is missing and why.
     """
 
@@ -59,6 +63,8 @@ class ReportInputs:
     knowledge: dict[str, Any] | None = None
     view: dict[str, Any] | None = None
     network: dict[str, Any] | None = None
+    shock: dict[str, Any] | None = None
+    values: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -73,6 +79,24 @@ def musd(usd: float | None) -> str:
 
 def _cost(usd: float) -> str:
     return "at no policy cost" if usd <= 0 else f"at a policy cost of {musd(usd)}"
+
+
+def names(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def shock_sentence(shock: dict[str, Any]) -> str:
+    """The poach shock in one sentence: who, how much sooner parity comes, what the lab loses."""
+    q = shock["quarters_sooner"]
+    lost = shock["value_lost_discounted"]
+    T = shock["quarters"]
+    return (f"If {shock['party']} hires {names(shock['people'])} at quarter 0, a rival first "
+            f"reaches parity {q['mean']:.1f} quarters sooner on average (95 % CI "
+            f"{q['ci']['low']:.1f} to {q['ci']['high']:.1f}; a run with no parity within {T} "
+            f"quarters counts as quarter {T + 1}) and the lab loses {musd(lost['mean'])} of "
+            f"discounted value (95 % CI {musd(lost['low'])} to {musd(lost['high'])}; "
+            f"{shock['value_lost_share']:.0%}).")
 
 
 def executive_summary(inputs: ReportInputs) -> list[str]:
@@ -133,6 +157,8 @@ def executive_summary(inputs: ReportInputs) -> list[str]:
             out.append(f"Truck factor {k['truck_factor']['overall']}: that many departures "
                        f"orphan more than half the blueprint; {top['k']} well-chosen hires "
                        f"give a rival {best_k['value']:.0%} of it.")
+    if inputs.shock is not None:
+        out.append(shock_sentence(inputs.shock))
     return out
 
 
@@ -148,6 +174,8 @@ def sections(inputs: ReportInputs) -> list[Section]:
             "k people, and how many deep holders each component has.",
             [figures.knowledge_heatmap(inputs.view), figures.poach_curve(inputs.knowledge),
              figures.truck_factor_bars(inputs.knowledge)]))
+    if inputs.shock is not None or inputs.values is not None:
+        out.append(shock_section(inputs))
     if access.comparison(sim):
         out.append(Section(
             "comparison", "Which firewall buys what",
@@ -171,6 +199,47 @@ def sections(inputs: ReportInputs) -> list[Section]:
             "talent map can leak along.",
             [figures.investor_network(inputs.network)]))
     return out
+
+
+def shock_section(inputs: ReportInputs) -> Section:
+    """The poach shock and the person values (MODEL.md §I), whichever of them exists."""
+    text, figs = [], []
+    if inputs.shock is not None:
+        sh = inputs.shock
+        text.append(f"At quarter 0 {sh['party']} hires the {len(sh['people'])} people whose "
+                    f"knowledge carries the most blueprint (the poach-k optimum"
+                    f"{', proven exact' if sh.get('exact_optimum') else ''}; chosen together, "
+                    "so not necessarily the most valuable one by one); the same "
+                    f"{sh['replications']} replications are run with and without the hires "
+                    "(common random numbers). Replications with no parity within the horizon "
+                    "have their own hatched bar.")
+        figs.append(figures.poach_shock_panel(sh))
+    if inputs.values is not None:
+        v = inputs.values
+        text.append(f"Then each person's own shock: the discounted value the lab loses if "
+                    f"{v['party']} hires that person alone at quarter 0, ranked. Valued here: "
+                    f"{v['selection']}, {v['replications']} replications each (talentmoat "
+                    "people values everyone).")
+        role_order = list(dict.fromkeys(inputs.view["roles"])) if inputs.view else None
+        figs.append(figures.person_value_ranking(v, role_order))
+    return Section("shock", "If a rival hires them on Monday", " ".join(text), figs)
+
+
+def shock_provenance(inputs: ReportInputs) -> list[tuple[str, str]]:
+    """Provenance rows of the shock section: what was run, on how many replications, how long."""
+    rows = []
+    if inputs.shock is not None:
+        sh = inputs.shock
+        rows.append(("poach shock", f"top {len(sh['people'])} by poach-k"
+                     f"{' (proven exact)' if sh.get('exact_optimum') else ''} hired by "
+                     f"{sh['party']} under '{sh['strategy']}', {sh['replications']} replications "
+                     f"× {sh['quarters']} quarters, {sh['wall_time_s']} s"))
+    if inputs.values is not None:
+        v = inputs.values
+        rows.append(("person values", f"{v['selection']}, hired one at a time by "
+                     f"{v['party']}, {v['replications']} replications × {v['quarters']} "
+                     f"quarters, {v['wall_time_s']} s"))
+    return rows
 
 
 def figure_json(fig: go.Figure) -> str:
@@ -201,6 +270,7 @@ def render_report(inputs: ReportInputs) -> str:
                    "figures": [figure_json(f) for f in s.figures]} for s in parts],
         notes=inputs.notes,
         provenance=prov,
+        shock_provenance=shock_provenance(inputs),
         strategies={name: access.policies(inputs.simulation, name)
                     for name in access.strategies(inputs.simulation)},
         plotly_js=get_plotlyjs(),

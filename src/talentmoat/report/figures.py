@@ -289,6 +289,139 @@ def cost_benefit(payload: access.Payload) -> go.Figure:
                    showlegend=False)
 
 
+# -- shocks and person value (MODEL.md §I) -------------------------------------------------
+
+def _role_colours(roles: list[str], order: list[str] | None) -> dict[str, str]:
+    """A colour per role; ``order`` (e.g. the heatmap's roster order) fixes the palette index."""
+    names = list(dict.fromkeys([*(order or []), *roles]))
+    return {r: _colour(k) for k, r in enumerate(names)}
+
+
+def person_value_ranking(values: dict[str, Any], role_order: list[str] | None = None
+                         ) -> go.Figure:
+    """The off-boarding view: each person's discounted value lost to a one-person shock.
+
+    Args:
+        values: The ``talentmoat people --json`` payload: ``party``, ``replications``,
+            ``quarters`` and ``people`` rows (highest loss first), each with ``id``, ``role``,
+            ``value_lost_discounted`` (paired ``{mean, low, high}``, USD), ``standalone_share``
+            (``B({i})``, 0–1) and ``carry`` (0–1).
+        role_order: Roles in the order that fixes their colours (the heatmap's), or None.
+
+    Returns:
+        Horizontal bars in USD B, the most valuable person at the top, one trace per role (its
+        colour), asymmetric 95 % CI error bars, standalone share and carry in the hover.
+    """
+    rows = values["people"]
+    colours = _role_colours([r["role"] for r in rows], role_order)
+    fig = go.Figure()
+    for role, colour in colours.items():
+        mine = [r for r in rows if r["role"] == role]
+        if not mine:
+            continue
+        points = [_scaled(r["value_lost_discounted"], 1e9) for r in mine]
+        fig.add_trace(go.Bar(
+            x=[p[0] for p in points], y=[r["id"] for r in mine], orientation="h", name=role,
+            marker={"color": colour},
+            error_x={"type": "data", "symmetric": False, "array": [p[1] for p in points],
+                     "arrayminus": [p[2] for p in points], "color": "#444"},
+            customdata=[[role, r["standalone_share"], r["carry"],
+                         r["value_lost_discounted"]["low"] / 1e9,
+                         r["value_lost_discounted"]["high"] / 1e9] for r in mine],
+            hovertemplate="%{y} (%{customdata[0]}): $%{x:.2f}B lost (95 % CI "
+                          "$%{customdata[3]:.2f}B to $%{customdata[4]:.2f}B)<br>standalone "
+                          "share %{customdata[1]:.3f}, carry %{customdata[2]:.3f}<extra></extra>",
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=[r["id"] for r in rows],
+                     autorange="reversed", title_text="person",
+                     showticklabels=len(rows) <= LABELLED_ROWS)
+    fig.update_xaxes(title_text="discounted lab value lost (USD B)", rangemode="tozero")
+    return _layout(fig, f"What each person is worth: value lost if {values['party']} hires them "
+                   f"at quarter 0 ({values['replications']} paired replications, 95 % CI)",
+                   barmode="overlay", height=max(DEFAULT_HEIGHT, 22 * len(rows) + 160),
+                   legend={"title": {"text": "role"}})
+
+
+NO_PARITY = "none by {T}"
+"""The time-to-parity axis's last category: replications with no parity within the horizon."""
+
+
+def first_parity_shares(by_t: list[float]) -> tuple[list[float], float]:
+    """Shares of replications whose first parity is in quarter t, and the censored share.
+
+    The first differences of P(parity at least once by t) (a cumulative share, so it never
+    falls), and ``1 − P(by T)``: the replications with no parity within the horizon.
+
+    Args:
+        by_t: P(parity at least once by quarter t), t = 1..T.
+
+    Returns:
+        Shares for t = 1..T (sum ``P(by T)``) and the censored share.
+    """
+    cum = np.asarray(by_t, dtype=float)
+    return np.diff(cum, prepend=0.0).tolist(), float(1.0 - cum[-1])
+
+
+SHOCK_ARMS = (("without", "without the shock", "#7f7f7f"), ("with", "with the shock", "#d62728"))
+"""The two arms of a shock: (payload key, label, colour)."""
+
+
+def poach_shock_panel(shock: dict[str, Any]) -> go.Figure:
+    """A poach shock against no shock: first-parity distribution, P(parity by t), value lost.
+
+    Args:
+        shock: The ``talentmoat shock --json`` payload: ``party``, ``people`` (ids),
+            ``quarters`` T, ``p_parity_by_quarter`` (``without``/``with``, T shares each),
+            ``quarters_sooner`` (``mean``, ``ci``), ``value_lost_discounted`` and
+            ``value_lost_end`` (paired ``{mean, low, high}``, USD).
+
+    Returns:
+        Three panels: the share of replications whose first parity falls in each quarter with
+        and without the shock, the censored ones (no parity within T) as their own hatched bar;
+        both P(parity at least once by t) curves; the discounted and end-of-horizon value lost
+        in USD B with 95 % CIs.
+    """
+    T = int(shock["quarters"])
+    curves = shock["p_parity_by_quarter"]
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.42, 0.33, 0.25],
+                        horizontal_spacing=0.08, subplot_titles=[
+                            "first parity in quarter (share of replications)",
+                            "P(parity at least once by t)", "value lost (USD B, 95 % CI)"])
+    categories = [str(t) for t in range(1, T + 1)] + [NO_PARITY.format(T=T)]
+    quarters = list(range(1, T + 1))
+    for arm, label, colour in SHOCK_ARMS:
+        shares, censored = first_parity_shares(curves[arm])
+        fig.add_trace(go.Bar(
+            x=categories, y=[*shares, censored], name=label, legendgroup=arm,
+            marker={"color": colour, "pattern": {"shape": [""] * T + ["/"]}},
+            hovertemplate="%{x}: %{y:.1%}<extra>" + label + "</extra>"), row=1, col=1)
+        fig.add_trace(go.Scatter(x=quarters, y=curves[arm], mode="lines+markers",
+                                 name=f"{label}: P(by t)", legendgroup=arm, showlegend=False,
+                                 line={"color": colour}), row=1, col=2)
+    lost = [("discounted", shock["value_lost_discounted"]), (f"at quarter {T}",
+                                                            shock["value_lost_end"])]
+    points = [_scaled(iv, 1e9) for _, iv in lost]
+    fig.add_trace(go.Scatter(
+        x=[name for name, _ in lost], y=[p[0] for p in points], mode="markers",
+        name="value lost", showlegend=False, marker={"size": 12, "color": "#d62728"},
+        error_y={"type": "data", "symmetric": False, "array": [p[1] for p in points],
+                 "arrayminus": [p[2] for p in points]},
+        hovertemplate="%{x}: $%{y:.2f}B<extra></extra>"), row=1, col=3)
+    fig.update_xaxes(title_text="quarter", type="category", row=1, col=1)
+    fig.update_xaxes(title_text="quarter", row=1, col=2)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    fig.update_yaxes(title_text="USD B", rangemode="tozero", row=1, col=3)
+    q = shock["quarters_sooner"]
+    title = (f"If {shock['party']} hires {', '.join(shock['people'])} at quarter 0: first "
+             f"parity {q['mean']:.1f} quarters sooner on average (95 % CI {q['ci']['low']:.1f} "
+             f"to {q['ci']['high']:.1f}; no parity within {T} counts as quarter {T + 1})")
+    _layout(fig, title, barmode="group", height=460,
+            legend={"x": 0.01, "y": 0.97, "xanchor": "left", "yanchor": "top",
+                    "bgcolor": "rgba(255,255,255,0.8)"})
+    return fig.update_layout(margin={"t": 100}, title={"font": {"size": 14}})
+
+
 # -- investors ------------------------------------------------------------------------------
 
 def investor_network(network: dict[str, Any], seed: int = 0) -> go.Figure:

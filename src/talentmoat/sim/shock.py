@@ -259,7 +259,8 @@ def compare_shock(base: Outcomes, shocked: Outcomes, quarters: int, lag: int) ->
 
 def poach_shock(lab: Lab, party: str | None, people: tuple[int, ...], *,
                 strategy: str | None = None, replications: int | None = None,
-                quarters: int | None = None, seed: int | None = None) -> dict[str, Any]:
+                quarters: int | None = None, seed: int | None = None,
+                prepared: Prepared | None = None) -> dict[str, Any]:
     """A named set hired by a party at quarter 0, against no shock (MODEL.md §I).
 
     Args:
@@ -270,12 +271,14 @@ def poach_shock(lab: Lab, party: str | None, people: tuple[int, ...], *,
         replications: ``R`` (default: the scenario's).
         quarters: ``T`` (default: the scenario's).
         seed: Root seed (default: the scenario's).
+        prepared: A :func:`prepare` result to reuse instead of strategy, replications,
+            quarters and seed (its calibration is not redone).
 
     Returns:
         The party, the strategy, the static share jump and bypassed R&D of the set, and
         :func:`compare_shock`'s paired statistics.
     """
-    prep = prepare(lab, strategy, replications, quarters, seed)
+    prep = prepare(lab, strategy, replications, quarters, seed) if prepared is None else prepared
     name = strongest_rival(lab) if party is None else party
     j = party_index(prep.setup, name)
     base, (shocked,) = run_pair(prep, j, [people])
@@ -292,7 +295,8 @@ def poach_shock(lab: Lab, party: str | None, people: tuple[int, ...], *,
 
 def person_values(lab: Lab, party: str | None = None, *, people: list[int] | None = None,
                   strategy: str | None = None, replications: int | None = None,
-                  quarters: int | None = None, seed: int | None = None) -> dict[str, Any]:
+                  quarters: int | None = None, seed: int | None = None,
+                  prepared: Prepared | None = None) -> dict[str, Any]:
     """Every person's one-person shock by a party, ranked by discounted value lost (§I).
 
     Args:
@@ -303,13 +307,15 @@ def person_values(lab: Lab, party: str | None = None, *, people: list[int] | Non
         replications: ``R`` (default: the scenario's).
         quarters: ``T`` (default: the scenario's).
         seed: Root seed (default: the scenario's).
+        prepared: A :func:`prepare` result to reuse instead of strategy, replications,
+            quarters and seed (its calibration is not redone).
 
     Returns:
         The party, the run's dimensions and one row per person (highest mean loss first): the
         roster index, discounted value lost and value lost at T (paired, USD), standalone share
         ``B({i})``, carry ``Σ w · tacit · K_i`` and the share jump.
     """
-    prep = prepare(lab, strategy, replications, quarters, seed)
+    prep = prepare(lab, strategy, replications, quarters, seed) if prepared is None else prepared
     name = strongest_rival(lab) if party is None else party
     j = party_index(prep.setup, name)
     chosen = list(range(prep.setup.K.shape[0])) if people is None else list(people)

@@ -29,6 +29,7 @@ from talentmoat.report import figures
 from talentmoat.report.document import figure_payload
 from talentmoat.web.params import available
 from talentmoat.web.runs import Area
+from talentmoat.web.stored import entry, listing
 
 MAX_REPLICATIONS = 1000
 MAX_QUARTERS = 40
@@ -79,7 +80,7 @@ def _dashboard_figures(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_app(root: Path, scenario: str | None = None, *, allow_remote: bool = False,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, store: Path | None = None) -> FastAPI:
     """The dashboard application.
 
     Args:
@@ -87,6 +88,8 @@ def create_app(root: Path, scenario: str | None = None, *, allow_remote: bool = 
         scenario: A scenario file or bundled name to offer first.
         allow_remote: Answer to any host name (otherwise loopback names only).
         max_upload_bytes: Largest scenario upload.
+        store: The results store whose past results are listed (see
+            :mod:`talentmoat.web.stored`), or None for none.
     """
     area = Area(root, scenario)
     app = FastAPI(title="talentmoat", version=__version__, docs_url=None, redoc_url=None,
@@ -213,5 +216,25 @@ def create_app(root: Path, scenario: str | None = None, *, allow_remote: bool = 
             raise HTTPException(404, f"run {run_id!r} has no report")
         return FileResponse(path, media_type="text/html",
                             filename=f"talentmoat-{run_id}.html")
+
+    @app.get("/api/store")
+    def stored() -> list[dict[str, Any]]:
+        return listing(store)
+
+    @app.get("/api/store/{name}/report")
+    def stored_report(name: str) -> Response:
+        found = entry(store, name) if store is not None else None
+        if found is None:
+            raise HTTPException(404, f"no stored result {name!r}")
+        if found.report is None:
+            raise HTTPException(404, f"stored result {name!r} has no report")
+        filename = f"talentmoat-{found.path.name.removesuffix('.duckdb')}.html"
+        if found.kind == "results":
+            return FileResponse(found.report, media_type="text/html", filename=filename)
+        from talentmoat.cli.experiments import store_analysis
+        from talentmoat.report.sweep import render_sweep_report
+
+        return HTMLResponse(render_sweep_report(store_analysis(found.path)), headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'})
 
     return app

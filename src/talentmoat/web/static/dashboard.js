@@ -104,6 +104,28 @@ async function listRuns() {
   }
 }
 
+async function listStored() {
+  const entries = await api("GET", "/api/store");
+  const ul = $("stored");
+  ul.innerHTML = "";
+  for (const e of entries) {
+    const li = document.createElement("li");
+    const what = e.kind === "results" && e.scenario
+      ? `${e.scenario} (${e.replications} × ${e.quarters})` : e.kind;
+    if (e.report) {
+      const a = document.createElement("a");
+      a.href = `/api/store/${encodeURIComponent(e.name)}/report`;
+      a.textContent = e.name;
+      li.appendChild(a);
+    } else {
+      li.textContent = e.name;
+    }
+    li.append(` · ${what}`);
+    ul.appendChild(li);
+  }
+  if (!entries.length) ul.innerHTML = "<li>none</li>";
+}
+
 async function run() {
   say("");
   $("run").disabled = true;
@@ -147,5 +169,5 @@ async function upload() {
 $("scenario").addEventListener("change", () => loadScenario($("scenario").value).catch((e) => say(e.message)));
 $("upload").addEventListener("change", upload);
 $("run").addEventListener("click", run);
-loadScenarios().then(listRuns).then(() => { document.body.dataset.ready = "1"; })
+loadScenarios().then(listRuns).then(listStored).then(() => { document.body.dataset.ready = "1"; })
   .catch((e) => say(e.message));
