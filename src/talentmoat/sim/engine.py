@@ -196,6 +196,16 @@ LEARNED = 1e-9
 """A newcomer within this of the seat's level on every component has learned it."""
 
 
+def _own(x: object, dtype: type) -> np.ndarray:
+    """``x`` as a C-contiguous, writeable array of ``dtype`` (a copy only when it is not one).
+
+    Every array reaches the kernels through this, so each kernel compiles one signature whatever
+    the strategy (read-only setup arrays, a planner's fresh ones), chunk size or slice.
+    """
+    a = np.ascontiguousarray(x, dtype=dtype)
+    return a if a.flags.writeable else a.copy()
+
+
 @numba.njit(cache=True, inline="always")
 def _put(s, c, r, i, new, powered):  # pragma: no cover - compiled
     """Set seat (r, i)'s knowledge to ``new`` (C,), updating the running totals in place.
@@ -239,15 +249,6 @@ def _tally(s, c, r, i, sign):  # pragma: no cover - compiled
     s.units[r] += sign * c.units_per_seat[i]
     s.payout[r] += sign * c.payout_per_seat[i]
     s.tender[r] += sign * c.tender_per_seat[i]
-
-
-@numba.njit(cache=True)
-def _fill_kernel(s, c):  # pragma: no cover - compiled
-    """Put every seat of every row (all zero) at its target, updating the totals."""
-    powered = np.empty(len(c.thetas))
-    for r in range(s.K.shape[0]):
-        for i in range(s.K.shape[1]):
-            _put(s, c, r, i, c.target[i], powered)
 
 
 @numba.njit(cache=True, inline="always")
@@ -298,9 +299,9 @@ def _refill_kernel(s, c, t, k_new):  # pragma: no cover - compiled
 def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, departed):  # pragma: no cover
     """Background attrition, then learning, for every seat in one row-major pass.
 
-    A seat in post leaves when ``u[r, i] < hazard[i]``; otherwise, if it is learning, it moves
-    ``eta`` of the way to its target (snapping to it within ``tol``). u (R, N), hazard (N,),
-    departed (R,) counts leavers.
+    A seat in post leaves when ``u[r, t, i] < hazard[i]``; otherwise, if it is learning, it moves
+    ``eta`` of the way to its target (snapping to it within ``tol``). u (R, T, N) float32 (the
+    whole block, so its layout never changes), hazard (N,), departed (R,) counts leavers.
     """
     n_rep, n, n_c = s.K.shape
     new = np.empty(n_c)
@@ -310,7 +311,7 @@ def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, departed):  # pragma
         for i in range(n):
             if not s.active[r, i]:
                 continue
-            if u[r, i] < hazard[i]:
+            if u[r, t, i] < hazard[i]:
                 _vacate(s, c, r, i, t, backfill, powered, blank)
                 departed[r] += 1
                 continue
@@ -334,28 +335,28 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
     thetas_of = [p.theta for p in setup.parties]
     thetas = np.array(sorted(set(thetas_of)), dtype=float)
     rules = SeatRules(
-        target=np.ascontiguousarray(setup.target, dtype=float),
-        role_of=np.asarray(world.role_of, dtype=np.int64),
-        cost_per_seat=np.asarray(setup.cost_per_seat, dtype=float),
-        units_per_seat=np.asarray(setup.units_per_seat, dtype=float),
-        payout_per_seat=np.asarray(setup.unit_payout_per_seat, dtype=float),
-        tender_per_seat=np.asarray(setup.tender_cash_per_seat, dtype=float),
-        visibility=np.asarray(setup.visibility, dtype=float),
-        reach=np.array([p.reach for p in setup.parties], dtype=float).reshape(n_parties, n),
+        target=_own(setup.target, np.float64),
+        role_of=_own(world.role_of, np.int64),
+        cost_per_seat=_own(setup.cost_per_seat, np.float64),
+        units_per_seat=_own(setup.units_per_seat, np.float64),
+        payout_per_seat=_own(setup.unit_payout_per_seat, np.float64),
+        tender_per_seat=_own(setup.tender_cash_per_seat, np.float64),
+        visibility=_own(setup.visibility, np.float64),
+        reach=_own(np.reshape([p.reach for p in setup.parties], (n_parties, n)), np.float64),
         thetas=thetas,
         theta_of=np.array([list(thetas).index(t) for t in thetas_of], dtype=np.int64),
-        w=np.asarray(world.weights, dtype=float),
+        w=_own(world.weights, np.float64),
     )
-    one = SeatState(
-        K=np.zeros((1, n, n_c)), active=np.ones((1, n), dtype=bool),
+    one = SeatState(  # every seat vacant, due now: the refill puts each at its target
+        K=np.zeros((1, n, n_c)), active=np.zeros((1, n), dtype=bool),
         original=np.ones((1, n), dtype=bool), learning=np.zeros((1, n), dtype=bool),
-        refill_at=np.full((1, n), -1, dtype=np.int64),
+        refill_at=np.zeros((1, n), dtype=np.int64),
         headcount=np.zeros((1, world.n_roles)), n_original=np.full(1, float(n)),
         seat_cost=np.zeros(1), units=np.zeros(1), payout=np.zeros(1), tender=np.zeros(1),
         lab_log=np.zeros((1, n_c)), lab_certain=np.zeros((1, n_c)),
         weights=np.zeros((n_parties, 1, n)),
     )
-    _fill_kernel(one, rules)
+    _refill_kernel(one, rules, 0, np.inf)
     one.headcount[0] = np.bincount(rules.role_of, minlength=world.n_roles)
     one.seat_cost[0] = rules.cost_per_seat.sum()
     one.units[0] = rules.units_per_seat.sum()
@@ -444,6 +445,10 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
     w, tacit = world.weights, setup.tacit
     n_c = len(w)
     state, rules = _start(setup, world, n_rep)
+    background = _own(draws.background, np.float32)
+    offer_u = _own(draws.target, np.float64)
+    hazard = _own(setup.hazard, np.float64)
+    backfill = int(world.backfill_quarters)
     lag = world.absorption_quarters
     own = np.zeros((n_rep, n_parties, n_c))
     for j, party in enumerate(setup.parties):
@@ -479,6 +484,7 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
         They leave, and what they cover settles after ``absorption_quarters``: one path for
         accepted offers and for a shock.
         """
+        r, m = _own(r, np.int64), _own(m, np.int64)
         slot = t % (lag + 1)
         with np.errstate(divide="ignore"):
             logs = np.log1p(-state.K[r, m])
@@ -491,10 +497,10 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
         n_hired[:] += np.bincount(r, minlength=n_rep)
         out["departures"][:, t, j] += np.bincount(r, minlength=n_rep)
         np.add.at(out["to_parties_by_role"][:, t], (r, rules.role_of[m]), 1)
-        _leave_kernel(state, rules, r, m, t, world.backfill_quarters)
+        _leave_kernel(state, rules, r, m, t, backfill)
 
     for t in range(quarters):
-        _refill_kernel(state, rules, t, world.newcomer_knowledge)
+        _refill_kernel(state, rules, t, float(world.newcomer_knowledge))
         if t == 0 and shock is not None and len(shock.rows):
             hire(0, shock.party, shock.rows, shock.seats)
         for j, party in enumerate(setup.parties):
@@ -504,7 +510,8 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
                 continue
             whole = np.floor(offers)
             counts = (whole + (draws.count[:, t, j] < offers - whole)).astype(np.int64)
-            chosen = _choose(state.weights[j], draws.target[:, t, j, :most], counts)
+            chosen = _choose(state.weights[j], _own(offer_u[:, t, j, :most], np.float64),
+                             counts)
             valid = chosen >= 0
             seat = np.where(valid, chosen, 0)
             multiple = scale * party.multiple_median * np.exp(party.multiple_sigma
@@ -522,8 +529,8 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
             hire(t, j, r, chosen[r, k])
 
         departed = np.zeros(n_rep, dtype=np.int64)
-        _quarter_kernel(state, rules, t, draws.background[:, t], setup.hazard,
-                        world.backfill_quarters, world.learning_rate, LEARNED, departed)
+        _quarter_kernel(state, rules, t, background, hazard, backfill,
+                        float(world.learning_rate), float(LEARNED), departed)
         out["departures"][:, t, n_parties] = departed
 
         cov_post = 1.0 - _lab_miss(state)
