@@ -1,0 +1,59 @@
+"""One compiled signature per engine kernel, and the compartmentalization plan solved once."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from talentmoat import policies
+from talentmoat.knowledge import plan_compartments
+from talentmoat.loader import bundled_names, load_scenario
+from talentmoat.sim import engine, shock
+from talentmoat.sim.runner import simulate
+
+KERNELS = ("_refill_kernel", "_leave_kernel", "_quarter_kernel", "_choose")
+
+
+def test_every_kernel_compiles_one_signature():
+    """Every bundled strategy at chunk sizes 1 and 7 (8 replications: chunks of 7 and 1), and a
+    poach shock (its rows and seats built outside the engine)."""
+    names = bundled_names()
+    assert {"lean-lab", "capital-heavy", "lean-lab-raid"} <= set(names)
+    for name in names:
+        lab = load_scenario(name)
+        for chunk in (1, 7):
+            simulate(lab, replications=8, quarters=3, chunk=chunk)
+    prep = shock.prepare(load_scenario("lean-lab"), replications=3, quarters=3)
+    shock.run_pair(prep, 0, [(0, 1), (2,)])
+    for kernel in KERNELS:
+        assert len(getattr(engine, kernel).signatures) == 1, kernel
+
+
+def test_the_plan_is_solved_once_per_distinct_input(monkeypatch):
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return plan_compartments(*args, **kwargs)
+
+    monkeypatch.setattr(policies, "_plans", {})
+    monkeypatch.setattr(policies, "plan_compartments", counted)
+    lab = load_scenario("lean-lab")
+    simulate(lab, ["compartmentalize", "all"], replications=2, quarters=2)
+    simulate(lab, ["all"], replications=2, quarters=2)
+    assert len(calls) == 1
+    (plan,) = policies._plans.values()
+    s = lab.scenario
+    spec = s.knowledge.plan
+    direct = plan_compartments(
+        lab.roster.K, np.asarray(s.blueprint.weights, dtype=float),
+        max_components=spec.max_components, redundancy=spec.redundancy,
+        hold_threshold=s.knowledge.hold_threshold, residual=spec.residual,
+        time_limit_s=spec.time_budget_s, org_holds=np.isin(s.blueprint.ids, spec.org_holds))
+    np.testing.assert_array_equal(plan.K_after, direct.K_after)
+    # other inputs are another plan
+    policies.cached_plan(lab.roster.K[1:], np.asarray(s.blueprint.weights, dtype=float),
+                         np.isin(s.blueprint.ids, spec.org_holds),
+                         max_components=spec.max_components, redundancy=spec.redundancy,
+                         hold_threshold=s.knowledge.hold_threshold, residual=spec.residual,
+                         time_limit_s=spec.time_budget_s)
+    assert len(calls) == 2 and len(policies._plans) == 2
