@@ -31,7 +31,7 @@ from talentmoat.errors import InputError
 from talentmoat.lab_economics import multiple_nodes, require_firm, role_values
 from talentmoat.loader import Lab
 from talentmoat.scenario import ConstantMultiple, LognormalMultiple
-from talentmoat.sim.draws import draw
+from talentmoat.sim.draws import Draws, draw
 from talentmoat.sim.engine import simulate_strategy, slots
 from talentmoat.sim.inputs import HiringParty, Setup
 from talentmoat.sim.setup import build_setup, make_world
@@ -175,16 +175,33 @@ def calibrate_alpha(lab: Lab) -> Calibration:
 
 
 def simulated_first_year(lab: Lab, base: Setup, alpha_by_role: np.ndarray,
-                         replications: int = CALIBRATION_REPLICATIONS) -> np.ndarray:
-    """Mean first-year departures to parties by role in the engine, shape (roles,)."""
+                         replications: int = CALIBRATION_REPLICATIONS,
+                         draws: Draws | None = None) -> np.ndarray:
+    """Mean first-year departures to parties by role in the engine, shape (roles,).
+
+    ``draws`` (from :func:`first_year_draws`) lets successive calls share one set of numbers.
+    """
     world, _ = make_world(lab)
-    alpha = alpha_by_role[world.role_of]
-    parties = [_with_alpha(p, alpha) for p in base.parties]
-    setup = Setup(**{**base.__dict__, "parties": parties})
-    draws = draw(lab.scenario.seed, range(replications), FIRST_YEAR, len(world.role_of),
-                 len(parties), slots([setup]))
-    tr = simulate_strategy(setup, world, draws)
+    if draws is None:
+        draws = first_year_draws(lab, base, replications)
+    tr = simulate_strategy(_usual(base, alpha_by_role[world.role_of]), world, draws)
     return tr.to_parties_by_role.sum(axis=1).mean(axis=0)
+
+
+def first_year_draws(lab: Lab, base: Setup,
+                     replications: int = CALIBRATION_REPLICATIONS) -> Draws:
+    """The calibration's random numbers: the scenario seed's first ``replications``, one year.
+
+    Their offer slots are those of the usual offers (a raid's do not count, as in
+    :func:`_with_alpha`).
+    """
+    return draw(lab.scenario.seed, range(replications), FIRST_YEAR, len(base.stay_value),
+                len(base.parties), slots([_usual(base, np.zeros(len(base.stay_value)))]))
+
+
+def _usual(base: Setup, alpha: np.ndarray) -> Setup:
+    """The base setup with ``α`` (N,) added to every party's utility and no raids."""
+    return Setup(**{**base.__dict__, "parties": [_with_alpha(p, alpha) for p in base.parties]})
 
 
 def _with_alpha(party: HiringParty, alpha: np.ndarray) -> HiringParty:
@@ -205,9 +222,10 @@ def _corrected(lab: Lab, base: Setup, alpha: np.ndarray,
         The corrected ``α`` by role and the engine's first-year departures at it.
     """
     out = alpha.copy()
-    got = simulated_first_year(lab, base, out)
+    draws = first_year_draws(lab, base)
+    got = simulated_first_year(lab, base, out, draws=draws)
     for _ in range(CORRECTION_ROUNDS):
         ok = (target > 0) & (got > 0)
         out[ok] += np.log(target[ok] / got[ok])
-        got = simulated_first_year(lab, base, out)
+        got = simulated_first_year(lab, base, out, draws=draws)
     return out, got
