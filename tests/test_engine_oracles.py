@@ -161,7 +161,7 @@ def test_targeting_weights_with_theta(theta):
     s = setup(p, n=3, K=K3, target=K3, visibility=np.array([1.0, 3.0, 2.0]))
     state, _ = _start(s, world(n=3), 2)
     want = targeting_weights(s.visibility, p.reach, K3 @ W, theta)
-    np.testing.assert_allclose(state.weights[0], np.tile(want, (2, 1)), rtol=1e-14)
+    np.testing.assert_allclose(state.weights[:, :, 0], np.tile(want, (2, 1)), rtol=1e-14)
     assert want[2] == 0.0 and want[1] == pytest.approx(3.0 * 2.0 * (0.3 * 0.6 + 0.6 * 0.4)
                                                        ** theta)
 

@@ -222,7 +222,8 @@ def test_offers_are_drawn_without_replacement_in_proportion_to_weight():
     rng = np.random.default_rng(5)
     rows = 200_000
     weight = np.tile([1.0, 2.0, 0.0, 3.0, 4.0], (rows, 1))
-    chosen = _choose(weight, rng.random((rows, 3)), np.full(rows, 2))
+    chosen = _choose(np.ascontiguousarray(weight[:, :, None]), 0, rng.random((rows, 3)),
+                     np.full(rows, 2))
     assert (chosen[:, 2] == -1).all()  # the count caps the offers
     first, second = chosen[:, 0], chosen[:, 1]
     assert (first != second).all() and (first != 2).all() and (second != 2).all()

@@ -143,7 +143,8 @@ class SeatState(NamedTuple):
         tender: Σ tender_per_seat over seats in post, (R,).
         lab_log: Σ log(1 − K) over seats in post with K < 1, (R, C).
         lab_certain: Number of seats in post with K = 1, (R, C).
-        weights: Each party's targeting weight per seat, (J, R, N).
+        weights: Each party's targeting weight per seat, (R, N, J) (a seat's weights are
+            contiguous: a seat that changes writes one cache line).
     """
 
     K: np.ndarray
@@ -237,8 +238,8 @@ def _put(s, c, r, i, new, powered):  # pragma: no cover - compiled
             powered[u] = value * np.sqrt(value)
         else:
             powered[u] = value ** c.thetas[u]
-    for j in range(s.weights.shape[0]):
-        s.weights[j, r, i] = c.visibility[i] * c.reach[j, i] * powered[c.theta_of[j]]
+    for j in range(s.weights.shape[2]):
+        s.weights[r, i, j] = c.visibility[i] * c.reach[j, i] * powered[c.theta_of[j]]
 
 
 @numba.njit(cache=True, inline="always")
@@ -354,7 +355,7 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
         headcount=np.zeros((1, world.n_roles)), n_original=np.full(1, float(n)),
         seat_cost=np.zeros(1), units=np.zeros(1), payout=np.zeros(1), tender=np.zeros(1),
         lab_log=np.zeros((1, n_c)), lab_certain=np.zeros((1, n_c)),
-        weights=np.zeros((n_parties, 1, n)),
+        weights=np.zeros((1, n, n_parties)),
     )
     _refill_kernel(one, rules, 0, np.inf)
     one.headcount[0] = np.bincount(rules.role_of, minlength=world.n_roles)
@@ -362,9 +363,7 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
     one.units[0] = rules.units_per_seat.sum()
     one.payout[0] = rules.payout_per_seat.sum()
     one.tender[0] = rules.tender_per_seat.sum()
-    state = SeatState(*[np.repeat(x, n_rep, axis=1) if name == "weights"
-                        else np.repeat(x, n_rep, axis=0)
-                        for name, x in zip(SeatState._fields, one, strict=True)])
+    state = SeatState(*[np.repeat(x, n_rep, axis=0) for x in one])
     return state, rules
 
 
@@ -374,7 +373,7 @@ def _lab_miss(state: SeatState) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _choose(weight, u, counts):  # pragma: no cover - compiled
+def _choose(weight, j, u, counts):  # pragma: no cover - compiled
     """Draw seats without replacement with probability ``∝ weight``, one per slot (compiled).
 
     Successive sampling: in each row that makes offers, slot k takes ``u[r, k]`` of the weight
@@ -382,14 +381,15 @@ def _choose(weight, u, counts):  # pragma: no cover - compiled
     intervals of the seats already chosen; a row's draws depend on that row alone.
 
     Args:
-        weight: Non-negative weights, shape (R, N).
+        weight: Non-negative weights, shape (R, N, J).
+        j: The party whose weights ``weight[:, :, j]`` are drawn on.
         u: Uniforms, shape (R, S).
         counts: Offers each row makes, shape (R,) (≤ S).
 
     Returns:
         Chosen seat per slot, shape (R, S); −1 where the slot makes no offer.
     """
-    n_rep, n = weight.shape
+    n_rep, n = weight.shape[:2]
     n_slots = u.shape[1]
     chosen = np.full((n_rep, n_slots), -1, dtype=np.int64)
     cum = np.empty(n)
@@ -400,7 +400,7 @@ def _choose(weight, u, counts):  # pragma: no cover - compiled
             continue
         total = 0.0
         for i in range(n):
-            total += weight[r, i]
+            total += weight[r, i, j]
             cum[i] = total
         taken = 0
         for k in range(min(counts[r], n_slots)):
@@ -412,7 +412,7 @@ def _choose(weight, u, counts):  # pragma: no cover - compiled
                 if mass >= starts[q]:
                     mass += widths[q]
             seat = min(np.searchsorted(cum, mass, side="right"), n - 1)
-            w_seat = weight[r, seat]
+            w_seat = weight[r, seat, j]
             fresh = True
             for q in range(k):
                 if chosen[r, q] == seat:
@@ -510,7 +510,7 @@ def simulate_strategy(setup: Setup, world: World, draws: Draws,
                 continue
             whole = np.floor(offers)
             counts = (whole + (draws.count[:, t, j] < offers - whole)).astype(np.int64)
-            chosen = _choose(state.weights[j], _own(offer_u[:, t, j, :most], np.float64),
+            chosen = _choose(state.weights, j, _own(offer_u[:, t, j, :most], np.float64),
                              counts)
             valid = chosen >= 0
             seat = np.where(valid, chosen, 0)
