@@ -395,6 +395,7 @@ def _choose(weight, j, u, counts):  # pragma: no cover - compiled
     cum = np.empty(n)
     starts = np.empty(n_slots)
     widths = np.empty(n_slots)
+    order = np.empty(n_slots, dtype=np.int64)  # chosen intervals by start (no argsort to compile)
     for r in range(n_rep):
         if counts[r] <= 0:
             continue
@@ -408,9 +409,9 @@ def _choose(weight, j, u, counts):  # pragma: no cover - compiled
             for q in range(taken):
                 removed += widths[q]
             mass = u[r, k] * (total - removed)
-            for q in np.argsort(starts[:taken]):
-                if mass >= starts[q]:
-                    mass += widths[q]
+            for p in range(taken):
+                if mass >= starts[order[p]]:
+                    mass += widths[order[p]]
             seat = min(np.searchsorted(cum, mass, side="right"), n - 1)
             w_seat = weight[r, seat, j]
             fresh = True
@@ -422,6 +423,11 @@ def _choose(weight, j, u, counts):  # pragma: no cover - compiled
             chosen[r, k] = seat
             starts[taken] = cum[seat] - w_seat
             widths[taken] = w_seat
+            p = taken
+            while p > 0 and starts[order[p - 1]] > starts[taken]:
+                order[p] = order[p - 1]
+                p -= 1
+            order[p] = taken
             taken += 1
     return chosen
 
