@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 
-LEARNED = 1e-9
+LEARNED = 1e-4  # the engine's documented learning tolerance (docs/model.md)
 FIRST_HIRES = 3
 
 
