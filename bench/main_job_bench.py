@@ -14,6 +14,11 @@ runs for both trees side by side in one run, alternating, in fresh processes (ea
    imports, the work after imports (split into loading the cached kernels and the rest).
 4. **`talentmoat simulate --reps 1000` and `--reps 1001`** warm (chunk 1000: the second run's
    last chunk holds one replication).
+
+Before anything is timed, every tree and the environment's ``site-packages`` are byte-compiled
+(``compileall``), as ``pip install`` leaves an installed package: with
+``PYTHONDONTWRITEBYTECODE`` set and no ``.pyc`` files, every import compiles its module's source
+again and a "warm" command spends seconds on that.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -159,6 +165,9 @@ def main() -> None:
     if args.run_child:
         return run_child(args)
     trees = {"after": SRC, **({"before": args.before.resolve()} if args.before else {})}
+    site = sysconfig.get_paths()["purelib"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "2", site,
+                    *map(str, trees.values())], check=True, capture_output=True)
     with tempfile.TemporaryDirectory() as tmp:
         caches = {name: tempfile.mkdtemp(dir=tmp) for name in trees}
         print(f"trees: {', '.join(f'{k} = {v}' for k, v in trees.items())}; python "

@@ -169,12 +169,10 @@ class SeatRules(NamedTuple):
     Attributes:
         target: Level each seat learns toward, (N, C).
         role_of: Role index per seat, int (N,).
-        cost_per_seat: Lab cost a quarter per seat in post, (N,).
-        units_per_seat: Units' grant-date fair value a quarter per seat, (N,).
-        payout_per_seat: Units' payout a quarter at a full hit per seat, (N,).
-        tender_per_seat: Tender proceeds a quarter per seat, (N,).
-        visibility: Visibility per seat, (N,).
-        reach: Each party's reach per seat, (J, N).
+        money: Per seat in post and quarter, (N, 4): lab cost, units' grant-date fair value,
+            units' payout at a full hit, tender proceeds (USD; the columns of :data:`MONEY`).
+        vis_reach: ``visibility · reach`` per seat and party, (N, J): a seat's row is contiguous
+            (with ``money``, a seat that changes reads two rows, not one entry of ten arrays).
         thetas: Distinct targeting exponents, (U,).
         theta_of: Index into ``thetas`` per party, int (J,).
         w: Component weights, (C,).
@@ -182,15 +180,15 @@ class SeatRules(NamedTuple):
 
     target: np.ndarray
     role_of: np.ndarray
-    cost_per_seat: np.ndarray
-    units_per_seat: np.ndarray
-    payout_per_seat: np.ndarray
-    tender_per_seat: np.ndarray
-    visibility: np.ndarray
-    reach: np.ndarray
+    money: np.ndarray
+    vis_reach: np.ndarray
     thetas: np.ndarray
     theta_of: np.ndarray
     w: np.ndarray
+
+
+MONEY = ("cost_per_seat", "units_per_seat", "unit_payout_per_seat", "tender_cash_per_seat")
+"""The :class:`~talentmoat.sim.inputs.Setup` fields of ``SeatRules.money``'s columns, (N,) each."""
 
 
 LEARNED = 1e-4
@@ -242,17 +240,17 @@ def _put(s, c, r, i, new, powered):  # pragma: no cover - compiled
         else:
             powered[u] = value ** c.thetas[u]
     for j in range(s.weights.shape[2]):
-        s.weights[r, i, j] = c.visibility[i] * c.reach[j, i] * powered[c.theta_of[j]]
+        s.weights[r, i, j] = c.vis_reach[i, j] * powered[c.theta_of[j]]
 
 
 @numba.njit(cache=True, inline="always")
 def _tally(s, c, r, i, sign):  # pragma: no cover - compiled
     """Add (sign 1) or remove (sign −1) seat (r, i) from the per-replication totals."""
     s.headcount[r, c.role_of[i]] += sign
-    s.seat_cost[r] += sign * c.cost_per_seat[i]
-    s.units[r] += sign * c.units_per_seat[i]
-    s.payout[r] += sign * c.payout_per_seat[i]
-    s.tender[r] += sign * c.tender_per_seat[i]
+    s.seat_cost[r] += sign * c.money[i, 0]
+    s.units[r] += sign * c.money[i, 1]
+    s.payout[r] += sign * c.money[i, 2]
+    s.tender[r] += sign * c.money[i, 3]
 
 
 @numba.njit(cache=True, inline="always")
@@ -341,12 +339,10 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
     rules = SeatRules(
         target=_own(setup.target, np.float64),
         role_of=_own(world.role_of, np.int64),
-        cost_per_seat=_own(setup.cost_per_seat, np.float64),
-        units_per_seat=_own(setup.units_per_seat, np.float64),
-        payout_per_seat=_own(setup.unit_payout_per_seat, np.float64),
-        tender_per_seat=_own(setup.tender_cash_per_seat, np.float64),
-        visibility=_own(setup.visibility, np.float64),
-        reach=_own(np.reshape([p.reach for p in setup.parties], (n_parties, n)), np.float64),
+        money=_own(np.stack([getattr(setup, f) for f in MONEY], axis=1), np.float64),
+        vis_reach=_own(np.asarray(setup.visibility, dtype=float)[:, None]
+                       * np.reshape([p.reach for p in setup.parties], (n_parties, n)).T,
+                       np.float64),
         thetas=thetas,
         theta_of=np.array([list(thetas).index(t) for t in thetas_of], dtype=np.int64),
         w=_own(world.weights, np.float64),
@@ -362,10 +358,8 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
     )
     _refill_kernel(one, rules, 0, np.inf)
     one.headcount[0] = np.bincount(rules.role_of, minlength=world.n_roles)
-    one.seat_cost[0] = rules.cost_per_seat.sum()
-    one.units[0] = rules.units_per_seat.sum()
-    one.payout[0] = rules.payout_per_seat.sum()
-    one.tender[0] = rules.tender_per_seat.sum()
+    one.seat_cost[0], one.units[0], one.payout[0], one.tender[0] = (
+        np.asarray(getattr(setup, f), dtype=float).sum() for f in MONEY)
     state = SeatState(*[np.repeat(x, n_rep, axis=0) for x in one])
     return state, rules
 

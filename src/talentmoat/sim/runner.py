@@ -38,8 +38,8 @@ bytes (peak memory is then bounded whatever the number of replications)."""
 
 
 WARM_REPLICATIONS = 2
-"""Replications of the small chunk run before worker processes start (a chunk of one
-replication would compile kernels for other array layouts than the real chunks')."""
+"""Replications of the small chunk run before worker processes start (it loads every kernel;
+each has one signature whatever the chunk, tests/test_engine_compile.py)."""
 
 WARM_QUARTERS = 8
 """Quarters of that chunk: enough for every kernel to run (backfills start after a few)."""
