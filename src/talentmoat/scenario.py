@@ -709,6 +709,10 @@ class Investors(_Strict):
         exact_max_edges: Cascade reach is exact (live-edge enumeration) up to this many edges,
             Monte Carlo above. Default 16.
         cascade_samples: Monte Carlo live-edge graphs (at most 1,000,000). Default 20000.
+        valuation_replications: Replications of the one-person shocks that price each key
+            person's departure to each portfolio company, ``ΔV_lab(i → p)`` (MODEL.md §F, §I).
+            Default 64 (as ``talentmoat people``; assumption: ±$0.5B on a $50B lab's key people
+            at 95 %, enough to place them against the investors' thresholds).
     """
 
     syndicate: list[Investor] = Field(default_factory=list, max_length=100)
@@ -723,6 +727,7 @@ class Investors(_Strict):
         MAX_CASCADE_SAMPLES, "1,000,000", "a million live-edge graphs give every reach "
         "probability a standard error below 0.0005; more costs time and memory, not "
         "precision")] = 20_000
+    valuation_replications: int = Field(default=64, ge=2, le=100_000)
 
     def check_nodes(self, rivals: list[str]) -> None:
         """Raise ValueError unless names are unique and every tie names a known node."""

@@ -8,11 +8,12 @@ from rich.table import Table
 
 from talentmoat.cli.app import app, console, err_console, guarded, np, print_json
 from talentmoat.cli.knowledge import JsonOpt, ScenarioArg
-from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, input_fields, output_key
+from talentmoat.cli.privacy import AnonKeyOpt, AnonOpt, People, input_fields, output_key
 from talentmoat.cli.safe import safe
 
 if TYPE_CHECKING:  # the heavy modules load inside the commands that use them
     from talentmoat.investors import Syndicate
+    from talentmoat.investors.valuation import Valuation
     from talentmoat.loader import Lab
 
 
@@ -42,15 +43,18 @@ def investors_payload(lab: Lab, key: bytes | None) -> dict[str, Any]:
         formal_agreement_warning,
         key_offers_per_year,
     )
+    from talentmoat.investors.valuation import unvalued, value_losses
     from talentmoat.lab_economics import require_firm
     from talentmoat.sim.setup import initial_lead
 
     s = lab.scenario
     require_firm(lab)
-    K, tacit = lab.roster.K, s.blueprint.tacit
+    K = lab.roster.K
     lead0 = initial_lead(lab)
-    free = assess_syndicate(lab, K, tacit, lead0, requested=False)
-    asked = assess_syndicate(lab, K, tacit, lead0, requested=True)
+    priced = value_losses(lab) if s.investors.syndicate else None
+    loss = unvalued(lab) if priced is None else priced.loss
+    free = assess_syndicate(lab, K, loss, requested=False)
+    asked = assess_syndicate(lab, K, loss, requested=True)
     offers_free = key_offers_per_year(lab, free, K)
     offers_asked = key_offers_per_year(lab, asked, K)
     rows = []
@@ -92,27 +96,41 @@ def investors_payload(lab: Lab, key: bytes | None) -> dict[str, Any]:
         "key_people": int(asked.mapped.sum()),
         "formal_agreement": s.investors.formal_agreement,
         "warning": formal_agreement_warning(s.investors.formal_agreement),
-        "value_loss_usd": {"max": float(asked.value_loss.max(initial=0.0)),
-                           "median": float(np.median(asked.value_loss))},
+        "value_model": None if priced is None else _value_model(priced, People(lab, key)),
         "investors": rows,
+    }
+
+
+def _value_model(v: Valuation, names: People) -> dict[str, Any]:
+    """``ΔV_lab(i → p)`` per key person and party (USD, mean and paired 95 % CI)."""
+    return {
+        "replications": v.replications, "rounds": v.rounds, "converged": v.converged,
+        "decisions_changed_per_round": list(v.changed), "parties": list(v.parties),
+        "people": [{"id": names.ids[i], "role": names.roles[i], "value_lost_discounted": {
+            party: {"mean": float(v.loss[k, i]), "low": float(v.low[k, i]),
+                    "high": float(v.high[k, i])} for k, party in enumerate(v.parties)}}
+            for i in sorted(v.people, key=lambda i: -float(v.loss[:, i].max()))],
     }
 
 
 def _company(free: Syndicate, asked: Syndicate, k: int) -> dict[str, Any]:
     company = asked.companies[k]
     v = asked.investor_of[k]
-    gain = asked.gain[k]  # s_vp·uplift − s_v·ΔV_lab(i), shape (N,)
+    gain = asked.gain[k]  # s_vp·uplift − s_v·ΔV_lab(i → p), shape (N,), NaN off the map
     upside = company.stake * company.uplift_per_hire
+    known = gain[~np.isnan(gain)]
+    if not known.size:
+        known = np.array([np.nan])
     return {
         "name": company.name,
         "stake": company.stake,
         "ai_hires_per_year": company.ai_hires_per_year,
         "uplift_per_hire": company.uplift_per_hire,
         "company_gain_per_hire": upside,
-        "lab_loss_max": float(upside - gain.min()),
-        "gain_max": float(gain.max()),
-        "gain_min": float(gain.min()),
-        "payoff_max_with_request": float(gain.max()
+        "lab_loss_max": float(upside - known.min()),
+        "gain_max": float(known.max()),
+        "gain_min": float(known.min()),
+        "payoff_max_with_request": float(known.max()
                                          - asked.honours[v] * asked.deterrent[v]),
         "moved_without_request": _moved(free.facilitated[k], free.mapped),
         "moved_with_request": _moved(asked.facilitated[k], asked.mapped),
@@ -125,10 +143,14 @@ def _mn(usd: float) -> str:
     return f"${usd / 1e6:,.1f}M"
 
 
+def _bn(usd: float) -> str:
+    return f"${usd / 1e9:,.2f}B"
+
+
 def print_investors(payload: dict[str, Any]) -> None:
     """The payoff table and the spread table."""
     table = Table(title=f"{safe(payload['scenario'])}: facilitating a hire into a portfolio "
-                  "company pays s_vp·uplift − s_v·ΔV_lab(i) − honours·deterrent",
+                  "company pays s_vp·uplift − s_v·ΔV_lab(i → p) − honours·deterrent",
                   title_justify="left")
     for col in ("investor", "s_v", "company", "s_vp", "s_vp·uplift", "max s_v·ΔV", "deterrent",
                 "payoff (best case)", "moves (no request)", "moves (request)", "offers/qtr"):
@@ -166,10 +188,26 @@ def print_investors(payload: dict[str, Any]) -> None:
             f"{offers['without_request']:.2f} → {offers['with_request']:.2f}",
         )
     console.print(spread)
+    vm = payload["value_model"]
+    prices = Table(title="ΔV_lab(i → p): discounted lab value lost when i leaves to p at the "
+                   f"start, against nobody leaving ({vm['replications']} replications, common "
+                   "random numbers; mean and 95 % CI)", title_justify="left")
+    for col in ("id", "role", *vm["parties"]):
+        prices.add_column(safe(col), justify="left" if col in ("id", "role") else "right")
+    for person in vm["people"]:
+        cells = [f"{_bn(c['mean'])} ({_bn(c['low'])} to {_bn(c['high'])})"
+                 for c in person["value_lost_discounted"].values()]
+        prices.add_row(safe(person["id"]), safe(person["role"]), *cells)
+    console.print(prices)
+    settled = (f"settled in {vm['rounds']} rounds" if vm["converged"] else
+               f"NOT settled after {vm['rounds']} rounds (the last round's prices are used)")
     console.print(
-        "ΔV_lab(i) = V_0·φ_int·ΔB_i/lead_0 with ΔB_i the lab's tacit marginal loss; the largest "
-        f"is {_mn(payload['value_loss_usd']['max'])}. 'Moves' counts the people for whom "
-        "facilitating pays; offers/qtr includes offers made through a leaked map.",
+        "ΔV_lab comes from the simulation (MODEL.md §F, §I): the one-person shock of each key "
+        "person to each portfolio company on the baseline, priced and routed to a fixed point "
+        f"({settled}; decisions changed per round: "
+        f"{', '.join(map(str, vm['decisions_changed_per_round']))}). Only the people on the "
+        "talent map are priced, and only they can be moved. 'Moves' counts the people for "
+        "whom facilitating pays; offers/qtr includes offers made through a leaked map.",
         highlight=False,
     )
 

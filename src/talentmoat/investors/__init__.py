@@ -4,6 +4,8 @@ Pure functions: :mod:`~talentmoat.investors.payoff` (does facilitating a hire pa
 :mod:`~talentmoat.investors.cascade` (independent cascade of a talent map over a NetworkX
 graph), :mod:`~talentmoat.investors.antitrust` (the warning for a formal agreement) and
 :mod:`~talentmoat.investors.syndicate` (the three composed on one scenario).
+:mod:`~talentmoat.investors.valuation` prices each key person's departure to each portfolio
+company with the simulation (it imports :mod:`talentmoat.sim`, so it is imported on its own).
 """
 
 from talentmoat.investors.antitrust import FORMAL_AGREEMENT_WARNING, formal_agreement_warning
@@ -13,14 +15,13 @@ from talentmoat.investors.payoff import (
     defects,
     facilitation_gain,
     facilitation_payoff,
-    lab_blueprint_loss,
-    lab_value_loss,
     repeated_game_threshold,
     self_enforcing_cost,
 )
 from talentmoat.investors.syndicate import (
     Syndicate,
     assess_syndicate,
+    companies_of,
     key_offers_per_year,
     key_people,
     syndicate_graph,
@@ -32,6 +33,7 @@ __all__ = [
     "Spread",
     "Syndicate",
     "assess_syndicate",
+    "companies_of",
     "cooperation_sustainable",
     "defects",
     "facilitation_gain",
@@ -40,8 +42,6 @@ __all__ = [
     "independent_cascade",
     "key_offers_per_year",
     "key_people",
-    "lab_blueprint_loss",
-    "lab_value_loss",
     "repeated_game_threshold",
     "self_enforcing_cost",
     "syndicate_graph",

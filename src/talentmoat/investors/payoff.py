@@ -3,12 +3,15 @@
 An investor ``v`` holds a stake ``s_v`` in the lab and stakes ``s_vp`` in portfolio companies
 ``p`` that want AI hires. Facilitating a hire of person ``i`` into ``p`` pays
 
-``payoff[p, i] = s_vp · uplift_p − s_v · ΔV_lab(i) − honours_v · reputation_cost_v``  (USD),
+``payoff[p, i] = s_vp · uplift_p − s_v · ΔV_lab(i → p) − honours_v · reputation_cost_v`` (USD),
 
-where ``ΔV_lab(i)`` is the lab-value loss if ``i`` leaves (first order, MODEL.md §G):
-``ΔV_lab(i) = V_0 · φ_int · ΔB_i / lead_0`` with ``ΔB_i`` the lab's blueprint loss. The investor
-defects for ``i`` when the payoff is positive. Companies are listed flat, each with the index of
-its investor, so arrays are (companies, people) and per investor (investors,).
+where ``ΔV_lab(i → p)`` is the expected loss of the lab's discounted value when ``i`` leaves to
+``p`` at the start (the one-person shock of MODEL.md §I on the value model of §G, computed by
+:mod:`talentmoat.investors.valuation`). The investor defects for ``i`` when the payoff is
+positive. A pair nobody valued has ``ΔV = NaN``: its payoff is NaN and facilitating it never
+"pays" (the investors act only on the people they can price, those on the talent map).
+Companies are listed flat, each with the index of its investor, so arrays are (companies,
+people) and per investor (investors,).
 
 Pure NumPy; no I/O.
 """
@@ -18,37 +21,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from talentmoat.knowledge import marginal_loss
-
-
-def lab_blueprint_loss(K: np.ndarray, weights: np.ndarray, tacit: np.ndarray) -> np.ndarray:
-    """``ΔB_i``: the lab's blueprint share lost if only ``i`` leaves, shape (N,).
-
-    The lab keeps the documented part of every component whoever leaves (MODEL.md §G:
-    ``cov_lab[c] = (1 − tacit[c]) + tacit[c] · cov[c]``), so only the tacit part of ``i``'s
-    marginal coverage is lost: ``ΔB_i = Σ_c w[c] · tacit[c] · (cov_all[c] − cov_{all∖i}[c])``.
-
-    Args:
-        K: Knowledge, shape (N, C).
-        weights: Component weights ``w``, shape (C,).
-        tacit: Tacit shares, shape (C,).
-    """
-    return marginal_loss(K, np.asarray(weights) * np.asarray(tacit))
-
-
-def lab_value_loss(
-    blueprint_loss: ArrayLike, valuation: float, intellectual_share: float, lead0: float
-) -> np.ndarray:
-    """``ΔV_lab(i) = V_0 · φ_int · ΔB_i / lead_0`` (USD), the first-order value loss.
-
-    Args:
-        blueprint_loss: ``ΔB_i``, shape (N,).
-        valuation: ``V_0`` (USD).
-        intellectual_share: ``φ_int`` in [0, 1].
-        lead0: The lab's starting lead ``lead_0 > 0``.
-    """
-    return valuation * intellectual_share * np.asarray(blueprint_loss, dtype=float) / lead0
-
 
 def facilitation_gain(
     lab_stake: ArrayLike,
@@ -57,21 +29,21 @@ def facilitation_gain(
     investor_of: ArrayLike,
     value_loss: ArrayLike,
 ) -> np.ndarray:
-    """``s_vp · uplift_p − s_v · ΔV_lab(i)``: the gain before any reputation cost (USD).
+    """``s_vp · uplift_p − s_v · ΔV_lab(i → p)``: the gain before any reputation cost (USD).
 
     Args:
         lab_stake: ``s_v`` per investor, shape (V,).
         company_stake: ``s_vp`` per company, shape (P,).
         uplift: Value a hire adds to the company (USD per hire), shape (P,).
         investor_of: Index of each company's investor, shape (P,).
-        value_loss: ``ΔV_lab(i)`` (USD), shape (N,).
+        value_loss: ``ΔV_lab(i → p)`` (USD; NaN where not valued), shape (P, N).
 
     Returns:
-        Shape (P, N).
+        Shape (P, N); NaN where ``value_loss`` is.
     """
     s_v = np.asarray(lab_stake, dtype=float)[np.asarray(investor_of, dtype=int)]
     own = np.asarray(company_stake, dtype=float) * np.asarray(uplift, dtype=float)
-    return own[:, None] - s_v[:, None] * np.asarray(value_loss, dtype=float)[None, :]
+    return own[:, None] - s_v[:, None] * np.asarray(value_loss, dtype=float)
 
 
 def facilitation_payoff(
@@ -91,7 +63,7 @@ def facilitation_payoff(
 
 
 def defects(payoff: np.ndarray) -> np.ndarray:
-    """Whether facilitating pays (``payoff > 0``), per company and person, shape (P, N)."""
+    """Whether facilitating pays (``payoff > 0``; False where NaN), shape (P, N)."""
     return payoff > 0
 
 
@@ -99,8 +71,8 @@ def self_enforcing_cost(gain: np.ndarray, investor_of: ArrayLike, n_investors: i
     """The least reputation cost that makes honouring self-enforcing, per investor (USD).
 
     Honouring is self-enforcing when no facilitation pays, i.e. the reputation cost is at least
-    the largest gain over the investor's companies and the people they could move (0 when none
-    gains).
+    the largest gain over the investor's companies and the valued people they could move (0 when
+    none gains; NaN gains, pairs nobody valued, are left out).
 
     Args:
         gain: :func:`facilitation_gain`, shape (P, N).
@@ -112,7 +84,8 @@ def self_enforcing_cost(gain: np.ndarray, investor_of: ArrayLike, n_investors: i
     """
     out = np.zeros(n_investors)
     if gain.size:
-        np.maximum.at(out, np.asarray(investor_of, dtype=int), gain.max(axis=1))
+        known = np.where(np.isnan(gain), -np.inf, gain)
+        np.maximum.at(out, np.asarray(investor_of, dtype=int), known.max(axis=1))
     return out
 
 

@@ -4,7 +4,8 @@ Composes :mod:`~talentmoat.investors.payoff` and :mod:`~talentmoat.investors.cas
 validated scenario and one strategy's knowledge (MODEL.md §F). Reads no files.
 
 - **Routing.** Portfolio company ``p`` of investor ``v`` reaches person ``i`` (``access[p, i]``)
-  when ``v`` facilitates that hire (its payoff is positive), or otherwise, without any help,
+  when ``v`` facilitates that hire (its payoff, with ``ΔV_lab(i → p)`` from the value model, is
+  positive; only valued pairs, the talent map's people, can be), or otherwise, without any help,
   when the talent map leaked to ``p`` and ``i`` is on it: ``access = f + (1 − f) · mapped ·
   P(p reached)``. Under the ``nonpoach_request`` strategy investors that agreed carry their
   deterrent (reputation cost, or the repeated-game threshold) in the payoff; otherwise none.
@@ -28,13 +29,10 @@ from talentmoat.investors.payoff import (
     defects,
     facilitation_gain,
     facilitation_payoff,
-    lab_blueprint_loss,
-    lab_value_loss,
     repeated_game_threshold,
     self_enforcing_cost,
 )
 from talentmoat.knowledge import standalone_share
-from talentmoat.lab_economics import require_firm
 from talentmoat.loader import Lab
 from talentmoat.scenario import Investors, PortfolioCompany
 
@@ -75,8 +73,9 @@ class Syndicate:
         investors: Investor names, length V.
         companies: Portfolio companies in investor order, length P.
         investor_of: Index of each company's investor, shape (P,).
-        value_loss: ``ΔV_lab(i)`` (USD), shape (N,).
-        gain: Facilitation gain before reputation, ``s_vp · uplift − s_v · ΔV`` (USD), (P, N).
+        value_loss: ``ΔV_lab(i → p)`` (USD; NaN where not valued), shape (P, N).
+        gain: Facilitation gain before reputation, ``s_vp · uplift − s_v · ΔV`` (USD; NaN where
+            not valued), shape (P, N).
         deterrent: What holds an investor that agreed: its reputation cost or the repeated-game
             threshold, by ``investors.enforcement`` (USD), shape (V,).
         honours: 1 where the request is made and the investor agreed, shape (V,).
@@ -114,27 +113,30 @@ def visibility_of(lab: Lab) -> np.ndarray:
     return np.array([table.get(r, fallback) for r in lab.roster.roles], dtype=float)
 
 
-def assess_syndicate(lab: Lab, K: np.ndarray, tacit: np.ndarray, lead0: float,
+def companies_of(section: Investors) -> tuple[PortfolioCompany, ...]:
+    """The portfolio companies in investor order (the rows of every (P, ·) array)."""
+    return tuple(p for v in section.syndicate for p in v.portfolio)
+
+
+def assess_syndicate(lab: Lab, K: np.ndarray, value_loss: np.ndarray,
                      requested: bool) -> Syndicate:
     """The syndicate's payoffs, routing and leaks for one strategy's knowledge.
 
     Args:
-        lab: The loaded scenario (needs ``firm``).
+        lab: The loaded scenario.
         K: The strategy's knowledge, shape (N, C).
-        tacit: The strategy's tacit shares, shape (C,).
-        lead0: The lab's starting lead ``lead_0 > 0``.
+        value_loss: ``ΔV_lab(i → p)`` per company and person (USD; NaN where not valued: never
+            facilitated), shape (P, N) (:func:`talentmoat.investors.valuation.value_losses`).
         requested: Whether the lab made the non-poach request (strategy ``nonpoach_request``).
     """
     s = lab.scenario
     section = s.investors
-    firm = require_firm(lab)
     w = s.blueprint.weights
     syndicate = section.syndicate
-    companies = tuple(p for v in syndicate for p in v.portfolio)
+    companies = companies_of(section)
     investor_of = np.array([k for k, v in enumerate(syndicate) for _ in v.portfolio], dtype=int)
     lab_stake = np.array([v.stake for v in syndicate])
-    value_loss = lab_value_loss(lab_blueprint_loss(K, w, tacit), firm.valuation,
-                                firm.moat.intellectual, lead0)
+    value_loss = np.asarray(value_loss, dtype=float).reshape(len(companies), K.shape[0])
     gain = facilitation_gain(lab_stake, [p.stake for p in companies],
                              [p.uplift_per_hire for p in companies], investor_of, value_loss)
     threshold = repeated_game_threshold([v.discount_factor for v in syndicate],

@@ -113,8 +113,11 @@ def _party_offers(setup: Setup, party: HiringParty, alpha: np.ndarray,
     )
 
 
-def calibrate_alpha(lab: Lab) -> Calibration:
+def calibrate_alpha(lab: Lab, value_loss: np.ndarray | None = None) -> Calibration:
     """``α_r`` per role so the baseline's expected first-year departures to parties match.
+
+    ``value_loss`` routes the portfolio companies' offers as in
+    :func:`talentmoat.sim.setup.build_setup` (None: the investors' value-model ``ΔV_lab``).
 
     The expectation is the mean field of :func:`talentmoat.behaviour.
     expected_departures_to_parties` (targeting by successive-sampling inclusion
@@ -133,7 +136,8 @@ def calibrate_alpha(lab: Lab) -> Calibration:
     n_roles = len(roles)
     zero = np.zeros(lab.roster.size)
     base = build_setup(lab, scenario.simulation.baseline,
-                       scenario.strategies[scenario.simulation.baseline], alpha=zero)
+                       scenario.strategies[scenario.simulation.baseline], alpha=zero,
+                       value_loss=value_loss)
     w = scenario.blueprint.weights
     offers = [_party_offers(base, party, zero, w) for party in base.parties]
     total = role_values(lab, firm.attrition.total, 0.0)

@@ -7,6 +7,8 @@ the setup in turn, and then builds the hiring parties from the knowledge the pol
 rivals, then one ``portfolio:<name>`` party per portfolio company of the syndicate
 (:mod:`talentmoat.investors`). Every strategy of a scenario has the same hiring parties, so
 strategies share their draws; a party that the non-poach request silences has offer rate 0.
+The investors route offers by ``ΔV_lab(i → p)``, which the simulation itself prices
+(:mod:`talentmoat.investors.valuation`, a fixed point over the baseline; cached per scenario).
 
 The acceptance intercepts ``α_r`` are calibrated once per scenario, on the baseline strategy
 (:func:`talentmoat.sim.calibrate.calibrate_alpha`), and every strategy uses them: the
@@ -22,7 +24,7 @@ import numpy as np
 from talentmoat.behaviour import quarterly_background_hazard, utility_rest
 from talentmoat.economics import nominal_package, offer_value
 from talentmoat.errors import InputError
-from talentmoat.investors import assess_syndicate
+from talentmoat.investors.syndicate import assess_syndicate
 from talentmoat.lab_economics import Assessment, assess, require_firm, role_values
 from talentmoat.lab_value import blueprint_share, lab_coverage, lab_share, steady_state_own
 from talentmoat.loader import Lab
@@ -77,11 +79,14 @@ def _median_sigma(m: LognormalMultiple | ConstantMultiple) -> tuple[float, float
     return (m.value, 0.0) if isinstance(m, ConstantMultiple) else (m.median, m.sigma)
 
 
-def hiring_parties(lab: Lab, a: Assessment, setup: Setup) -> list[HiringParty]:
+def hiring_parties(lab: Lab, a: Assessment, setup: Setup,
+                   value_loss: np.ndarray | None = None) -> list[HiringParty]:
     """The parties that make offers: the rivals, then the syndicate's portfolio companies.
 
-    Built from the knowledge the policies leave (``setup.K``, ``setup.tacit``): whom a portfolio
-    company can reach, and how hungry it is, depend on what each person holds and on whether the
+    Built from the knowledge the policies leave (``setup.K``): whom a portfolio company can
+    reach, and how hungry it is, depend on what each person holds, on what their departure to
+    it costs the lab (``value_loss``, ``ΔV_lab(i → p)`` in USD, shape (P, N), NaN where not
+    valued; None: :func:`talentmoat.investors.valuation.value_losses`) and on whether the
     non-poach request is in force (:func:`talentmoat.investors.assess_syndicate`).
     """
     scenario = lab.scenario
@@ -93,8 +98,12 @@ def hiring_parties(lab: Lab, a: Assessment, setup: Setup) -> list[HiringParty]:
     parties = [(rival, offers.compute_ratio, offers.autonomy_gap, np.ones(n))
                for rival, offers in zip(scenario.rivals, a.offers, strict=True)]
     if scenario.investors.syndicate:
-        syn = assess_syndicate(lab, setup.K, setup.tacit, initial_lead(lab),
-                               setup.nonpoach_request)
+        if value_loss is None:
+            # A cycle by nature: the valuation simulates setups built here (with its own ΔV).
+            from talentmoat.investors.valuation import value_losses
+
+            value_loss = value_losses(lab).loss
+        syn = assess_syndicate(lab, setup.K, value_loss, setup.nonpoach_request)
         parties = [(rival, ratio, gap, reach) for (rival, ratio, gap, _), reach
                    in zip(parties, syn.rival_reach, strict=True)]
         for company, rate, access in zip(syn.companies, syn.company_rate, syn.access,
@@ -130,7 +139,8 @@ def hiring_parties(lab: Lab, a: Assessment, setup: Setup) -> list[HiringParty]:
 
 
 def build_setup(lab: Lab, name: str, policies: list[str],
-                alpha: np.ndarray | None = None) -> Setup:
+                alpha: np.ndarray | None = None,
+                value_loss: np.ndarray | None = None) -> Setup:
     """The static inputs of one strategy.
 
     Args:
@@ -139,6 +149,8 @@ def build_setup(lab: Lab, name: str, policies: list[str],
         policies: Policies in force (names from ``STRATEGY_POLICIES``).
         alpha: ``α`` per person (:func:`talentmoat.sim.calibrate.calibrate_alpha`); parity's
             when None.
+        value_loss: The investors' ``ΔV_lab(i → p)`` (USD, shape (P, N)); None: the value
+            model's (:func:`hiring_parties`).
     """
     scenario = lab.scenario
     firm = require_firm(lab)
@@ -174,7 +186,7 @@ def build_setup(lab: Lab, name: str, policies: list[str],
     )
     for policy in make_policies(policies, scenario):
         setup = policy.apply(setup, lab, a)
-    return replace(setup, parties=hiring_parties(lab, a, setup))
+    return replace(setup, parties=hiring_parties(lab, a, setup, value_loss))
 
 
 def make_world(lab: Lab) -> tuple[World, tuple[str, ...]]:

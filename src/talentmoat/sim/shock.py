@@ -55,8 +55,13 @@ class Prepared:
 
 
 def prepare(lab: Lab, strategy: str | None = None, replications: int | None = None,
-            quarters: int | None = None, seed: int | None = None) -> Prepared:
+            quarters: int | None = None, seed: int | None = None,
+            value_loss: np.ndarray | None = None) -> Prepared:
     """Build the world and one strategy's setup with the scenario's calibrated intercepts.
+
+    ``value_loss`` is the investors' ``ΔV_lab(i → p)`` that routes the portfolio companies'
+    offers (:func:`talentmoat.sim.setup.build_setup`); None: the value model's own
+    (:func:`talentmoat.investors.valuation.value_losses`).
 
     Raises:
         InputError: For an unknown strategy.
@@ -68,8 +73,8 @@ def prepare(lab: Lab, strategy: str | None = None, replications: int | None = No
         raise InputError.single("--strategy", "", f"unknown strategy {name}; the scenario has "
                                 f"{', '.join(s.strategies)}")
     world, _ = make_world(lab)
-    alpha = calibrate_alpha(lab).per_person(lab)
-    setup = build_setup(lab, name, s.strategies[name], alpha)
+    alpha = calibrate_alpha(lab, value_loss).per_person(lab)
+    setup = build_setup(lab, name, s.strategies[name], alpha, value_loss)
     return Prepared(world, setup, name,
                     sim.replications if replications is None else replications,
                     sim.quarters if quarters is None else quarters,
@@ -217,6 +222,14 @@ def _spread(x: np.ndarray) -> dict[str, float]:
     return {"mean": float(x.mean()), **{f"p{q}": float(p[k]) for k, q in enumerate(PERCENTILES)}}
 
 
+def value_lost(base: Outcomes, shocked: Outcomes) -> dict[str, float]:
+    """Discounted lab value lost to a shock, paired over the replications (USD; mean, 95 % CI).
+
+    The person value of MODEL.md §I, and so the investors' ``ΔV_lab(i → p)`` of §F.
+    """
+    return paired(base.discounted - shocked.discounted)
+
+
 def compare_shock(base: Outcomes, shocked: Outcomes, quarters: int, lag: int) -> dict[str, Any]:
     """The paired effect of a shock (MODEL.md §I), per replication then summarised.
 
@@ -250,7 +263,7 @@ def compare_shock(base: Outcomes, shocked: Outcomes, quarters: int, lag: int) ->
                      f"quarter {quarters + 1}",
         "p_parity_by_quarter": {"without": base.parity_by.mean(axis=0).tolist(),
                                 "with": shocked.parity_by.mean(axis=0).tolist()},
-        "value_lost_discounted": paired(lost),
+        "value_lost_discounted": value_lost(base, shocked),
         "value_lost_end": paired(base.final - shocked.final),
         "value_lost_share": float(lost.mean() / base.discounted.mean()),
         "value_discounted_without": float(base.discounted.mean()),
@@ -325,7 +338,7 @@ def person_values(lab: Lab, party: str | None = None, *, people: list[int] | Non
     carried = blueprint_share(w, carry(tacit, K))
     rows = [{
         "person": i,
-        "value_lost_discounted": paired(base.discounted - s.discounted),
+        "value_lost_discounted": value_lost(base, s),
         "value_lost_end": paired(base.final - s.final),
         "standalone_share": float(standalone[i]),
         "carry": float(carried[i]),
