@@ -16,8 +16,6 @@ from talentmoat.investors import (
     facilitation_payoff,
     formal_agreement_warning,
     independent_cascade,
-    lab_blueprint_loss,
-    lab_value_loss,
     repeated_game_threshold,
     self_enforcing_cost,
 )
@@ -157,16 +155,15 @@ def test_an_investor_without_companies_has_nothing_to_gain():
     np.testing.assert_allclose(self_enforcing_cost(gain, [1], 2), [0.0, 3.0e6])
 
 
-def test_value_loss_is_the_tacit_marginal_loss_scaled_by_the_lead():
-    K = np.array([[0.8, 0.0], [0.5, 0.5]])
-    w = np.array([0.6, 0.4])
-    tacit = np.array([0.5, 1.0])
-    loss = lab_blueprint_loss(K, w, tacit)
-    # Person 0: component 0 coverage 0.9 → 0.5 (loss 0.4·0.6·0.5 = 0.12); component 1 none.
-    # Person 1: component 0 0.9 → 0.8 (0.1·0.6·0.5 = 0.03); component 1 0.5 → 0 (0.5·0.4·1).
-    np.testing.assert_allclose(loss, [0.12, 0.23])
-    np.testing.assert_allclose(lab_value_loss(loss, 1.0e10, 0.75, 0.3),
-                               1.0e10 * 0.75 * np.array([0.12, 0.23]) / 0.3)
+def test_a_pair_nobody_valued_is_never_facilitated_and_sets_no_threshold():
+    # ΔV per company and person, NaN where the investor could not price the person.
+    loss = np.array([[1.0e9, np.nan, 0.0], [np.nan, np.nan, np.nan]])
+    gain = facilitation_gain(LAB_STAKE, COMPANY_STAKE, UPLIFT, INVESTOR_OF, loss)
+    np.testing.assert_allclose(gain, [[4.0e7, np.nan, 6.0e7], [np.nan] * 3])
+    payoff = facilitation_payoff(gain, INVESTOR_OF, [0, 0], [0.0, 0.0])
+    np.testing.assert_array_equal(defects(payoff), [[True, False, True], [False] * 3])
+    # B valued nobody: nothing to deter.
+    np.testing.assert_allclose(self_enforcing_cost(gain, INVESTOR_OF, 2), [6.0e7, 0.0])
 
 
 def test_repeated_game_threshold():

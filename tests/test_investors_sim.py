@@ -7,18 +7,23 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from talentmoat.investors import assess_syndicate
+from talentmoat.investors import assess_syndicate, key_people
+from talentmoat.investors.syndicate import targeting_weight, visibility_of
+from talentmoat.knowledge import standalone_share
 from talentmoat.loader import load_scenario
-from talentmoat.sim import build_setup, initial_lead, simulate
+from talentmoat.sim import build_setup, simulate
 from talentmoat.sim.results import compare
 
 BUNDLED = resources.files("talentmoat.scenarios").joinpath("lean-lab.yaml").read_text()
 LEAN = BUNDLED.replace("  valuation: 5.0e10 ", "  valuation: 5.0e7 ", 1)
-"""The mechanism tests use the lean lab at a $50M valuation. In model v2 the bundled lab's lead
-is small (0.12), so ``ΔV_lab = V_0 φ_int ΔB_i / lead_0`` prices a key person at billions and no
-investor facilitates a key hire at all (:func:`test_the_bundled_lab_is_too_valuable_to_raid`);
-at $50M the same people are worth at most ~$5M, as in version 1, and every branch of the
-investors' calculus is exercised."""
+"""The mechanism tests use the lean lab at a $50M valuation. On the bundled $50B lab the value
+model prices every key person at $0.4B or more (tests/test_investors_value.py), so only the
+crossover fund facilitates any hire; at $50M the same people are worth a few $M and every
+branch of the investors' calculus is exercised."""
+
+HAND_PRICE = 2.0e6
+"""``ΔV_lab(i → p)`` (USD) given to every mapped person for every company in the mechanism
+tests, so they test the routing, not the valuation (which has its own tests)."""
 
 
 def lean(tmp_path, name="lean.yaml", **replace):
@@ -31,9 +36,15 @@ def lean(tmp_path, name="lean.yaml", **replace):
     return load_scenario(path)
 
 
+def mapped_of(lab):
+    s = lab.scenario
+    return key_people(standalone_share(lab.roster.K, s.blueprint.weights), s.investors.map_size)
+
+
 def syndicate(lab, requested):
-    return assess_syndicate(lab, lab.roster.K, lab.scenario.blueprint.tacit, initial_lead(lab),
-                            requested)
+    companies = sum(len(v.portfolio) for v in lab.scenario.investors.syndicate)
+    loss = np.where(mapped_of(lab), HAND_PRICE, np.nan)[None, :].repeat(companies, axis=0)
+    return assess_syndicate(lab, lab.roster.K, loss, requested)
 
 
 def test_large_portfolio_stake_hungry_for_the_same_people_defects_without_reputation_cost(
@@ -42,18 +53,18 @@ def test_large_portfolio_stake_hungry_for_the_same_people_defects_without_reputa
     names = [v.name for v in lab.scenario.investors.syndicate]
     asked = syndicate(lab, requested=True)
     crossover, lead_fund = names.index("crossover-fund"), names.index("lead-fund")
+    mapped = mapped_of(lab)
     # The crossover fund (35 % of an apps company, 2 % of the lab) gains far more from a hire
-    # than its lab stake loses, even on the key people, and its $10M reputation cost does not
-    # hold it; the lead fund's $25M does.
-    assert asked.facilitated[asked.investor_of == crossover].all()
-    assert asked.facilitated[asked.investor_of == crossover][:, asked.mapped].all()
+    # than its lab stake loses (0.35 · $150M − 0.02 · $2M), and its $10M reputation cost does
+    # not hold it; the lead fund's $25M does. Only the priced (mapped) people can be moved.
+    mine = asked.facilitated[asked.investor_of == crossover]
+    assert mine[:, mapped].all() and not mine[:, ~mapped].any()
     assert not asked.facilitated[asked.investor_of == lead_fund].any()
-    assert asked.self_enforcing[crossover] > lab.scenario.investors.syndicate[crossover] \
-        .reputation_cost
-    # Without any reputation cost it defects all the more; with one above its largest gain
+    assert asked.self_enforcing[crossover] == pytest.approx(0.35 * 1.5e8 - 0.02 * HAND_PRICE)
+    # Without any reputation cost it defects as well; with one above its largest gain
     # it honours.
     free = lean(tmp_path, **{"reputation_cost: 1.0e7": "reputation_cost: 0"})
-    assert syndicate(free, True).facilitated[asked.investor_of == crossover].all()
+    assert syndicate(free, True).facilitated[asked.investor_of == crossover][:, mapped].all()
     held = lean(tmp_path, "held.yaml", **{"reputation_cost: 1.0e7": "reputation_cost: 6.0e7"})
     assert not syndicate(held, True).facilitated[asked.investor_of == crossover].any()
 
@@ -63,7 +74,13 @@ def test_request_silences_routing_but_a_leaked_map_still_reaches_the_key_people(
     names = [p.name for p in syndicate(lab, True).companies]
     k = names.index("agents-co")
     free, asked = syndicate(lab, False), syndicate(lab, True)
-    assert free.facilitated[k].all() and free.company_rate[k] == pytest.approx(0.5)
+    mapped = mapped_of(lab)
+    # Without the request the lead fund facilitates every priced hire (0.15 · $40M > 0.1 · $2M):
+    # its two hires a year land on the mapped people's share of its targeting weight.
+    omega = targeting_weight(visibility_of(lab), standalone_share(
+        lab.roster.K, lab.scenario.blueprint.weights), free.companies[k].targeting_exponent)
+    np.testing.assert_array_equal(free.facilitated[k], mapped)
+    assert free.company_rate[k] == pytest.approx(0.5 * omega[mapped].sum() / omega.sum())
     # refs §8: the map leaks to a portfolio company with a = 0.3; only mapped people remain.
     np.testing.assert_allclose(asked.access[k], 0.3 * asked.mapped)
     assert 0 < asked.company_rate[k] < 0.3 * 0.5 + 1e-12
@@ -127,26 +144,11 @@ def test_repeated_game_enforcement_uses_the_grim_trigger_threshold(tmp_path):
     asked = syndicate(lab, True)
     # δ = 0.9: deterrents 9 L = $9M, $45M, $18M against gains of $52.5M, $6M, $6M.
     np.testing.assert_allclose(asked.deterrent, [9.0e6, 4.5e7, 1.8e7])
-    assert asked.facilitated[asked.investor_of == 0].all()
+    mapped = mapped_of(lab)
+    assert asked.facilitated[asked.investor_of == 0][:, mapped].all()
     assert not asked.facilitated[asked.investor_of != 0].any()
     lax = lean(tmp_path, "lax.yaml", **{"enforcement: reputation": "enforcement: repeated_game",
                                         "deal_flow_loss_per_year: 5.0e6":
                                         "deal_flow_loss_per_year: 5.0e5"})
-    # L = $0.5M: 9 L = $4.5M no longer deters the lead fund's $6M gain.
-    assert syndicate(lax, True).facilitated[asked.investor_of == 1].all()
-
-
-def test_the_bundled_lab_is_too_valuable_to_raid():
-    lab = load_scenario("lean-lab")
-    free = syndicate(lab, requested=False)
-    # The key people's loss to each investor's lab stake mostly exceeds its company's gain:
-    # even without the request, few offers are routed to a mapped person.
-    assert free.value_loss[free.mapped].min() > 1e8  # every key person: over $100M
-    for k, company in enumerate(free.companies):
-        stake = lab.scenario.investors.syndicate[free.investor_of[k]].stake
-        worth = company.stake * company.uplift_per_hire - stake * free.value_loss
-        np.testing.assert_array_equal(free.gain[k], worth)
-    np.testing.assert_array_equal(free.facilitated, free.gain > 0)  # no request, no deterrent
-    # only the crossover fund's hungry apps company still routes most key hires
-    assert free.facilitated[0, free.mapped].mean() > 0.5
-    assert free.facilitated[1:, free.mapped].mean() < 0.1
+    # L = $0.5M: 9 L = $4.5M no longer deters the lead fund's $6M − $0.2M gain.
+    assert syndicate(lax, True).facilitated[asked.investor_of == 1][:, mapped].all()
