@@ -51,21 +51,35 @@ def test_json_reports_each_investor(tmp_path):
     offers = lead["key_offers_per_year"]
     assert 0 < offers["with_request"] < offers["without_request"]
     agents = lead["companies"][0]
-    assert agents["moved_without_request"]["people"] == 150
+    # Only the people on the talent map are priced, so only they can be moved.
+    assert agents["moved_without_request"] == {"people": 20, "key_people": 20}
     assert agents["moved_with_request"]["people"] == 0
-    assert agents["offers_per_quarter"]["without_request"] == pytest.approx(0.5)
+    assert 0.3 < agents["offers_per_quarter"]["without_request"] < 0.5
+    # ΔV per key person and party from the value model, in USD (a $50M lab: a few $M each).
+    vm = payload["value_model"]
+    assert vm["converged"] and vm["parties"] == ["portfolio:apps-co", "portfolio:agents-co",
+                                                 "portfolio:robotics-co"]
+    assert len(vm["people"]) == 20
+    first = vm["people"][0]["value_lost_discounted"]["portfolio:apps-co"]
+    assert first["low"] <= first["mean"] <= first["high"] and 1e6 < first["mean"] < 2e7
 
 
 def test_tables():
     result = runner.invoke(app, ["investors", "lean-lab"])
     assert result.exit_code == 0, result.output
     for needle in ("crossover-fund", "apps-co", "defects", "honours", "self-enforcing",
-                   "parties reached", "extra offers/yr to key people"):
+                   "parties reached", "extra offers/yr to key people", "ΔV_lab(i → p)",
+                   "portfolio:robotics-co", "lead-003", "settled in"):
         assert needle in result.stdout, needle
 
 
 def test_leak_depth_two_reaches_rivals_through_the_recruiter(tmp_path):
     path = write(tmp_path, "leak_depth: 1 ", "leak_depth: 2 ")
+    # Maps two hops out turn more rival offers to the key people, fewer to the engineers: at
+    # this $50M lab their 0.5 % to the parties is then out of reach of the calibration (which
+    # the value model's ΔV needs), so ask for 0.2 %.
+    text = open(path).read().replace("research_engineer: 0.005", "research_engineer: 0.002", 1)
+    open(path, "w").write(text)
     payload = json.loads(runner.invoke(app, ["investors", path, "--json"]).stdout)
     reach = payload["investors"][0]["reach"]
     # crossover → recruiter-x (0.3) → hyperscaler (0.5); startup directly (0.3) or via it.
