@@ -68,7 +68,7 @@ def test_json_reports_each_investor(tmp_path):
 def test_tables():
     result = runner.invoke(app, ["investors", "lean-lab"])
     assert result.exit_code == 0, result.output
-    for needle in ("crossover-fund", "apps-co", "defects", "honours", "self-enforcing",
+    for needle in ("crossover-fund", "apps-co", "honours", "self-enforcing",
                    "parties reached", "extra offers/yr to key people", "ΔV_lab(i → p)",
                    "portfolio:robotics-co", "lead-003", "settled in"):
         assert needle in result.stdout, needle

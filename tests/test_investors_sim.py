@@ -55,7 +55,7 @@ def test_large_portfolio_stake_hungry_for_the_same_people_defects_without_reputa
     crossover, lead_fund = names.index("crossover-fund"), names.index("lead-fund")
     mapped = mapped_of(lab)
     # The crossover fund (35 % of an apps company, 2 % of the lab) gains far more from a hire
-    # than its lab stake loses (0.35 · $150M − 0.02 · $2M), and its $10M reputation cost does
+    # than its lab stake loses (0.35 · $150M − 0.02 · $2M), and its $50M reputation cost does
     # not hold it; the lead fund's $25M does. Only the priced (mapped) people can be moved.
     mine = asked.facilitated[asked.investor_of == crossover]
     assert mine[:, mapped].all() and not mine[:, ~mapped].any()
@@ -63,9 +63,9 @@ def test_large_portfolio_stake_hungry_for_the_same_people_defects_without_reputa
     assert asked.self_enforcing[crossover] == pytest.approx(0.35 * 1.5e8 - 0.02 * HAND_PRICE)
     # Without any reputation cost it defects as well; with one above its largest gain
     # it honours.
-    free = lean(tmp_path, **{"reputation_cost: 1.0e7": "reputation_cost: 0"})
+    free = lean(tmp_path, **{"reputation_cost: 5.0e7 ": "reputation_cost: 0 "})
     assert syndicate(free, True).facilitated[asked.investor_of == crossover][:, mapped].all()
-    held = lean(tmp_path, "held.yaml", **{"reputation_cost: 1.0e7": "reputation_cost: 6.0e7"})
+    held = lean(tmp_path, "held.yaml", **{"reputation_cost: 5.0e7 ": "reputation_cost: 6.0e7 "})
     assert not syndicate(held, True).facilitated[asked.investor_of == crossover].any()
 
 
