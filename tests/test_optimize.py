@@ -8,6 +8,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from optspecs import grid_spec
 from talentmoat.cli import app
 from talentmoat.errors import InputError
 from talentmoat.experiments import metrics
@@ -19,20 +20,7 @@ from talentmoat.report.figures import mix_label
 from talentmoat.sim import simulate
 from talentmoat.sim.results import compare, outcome_totals
 
-SMALL = """\
-name: small
-replications: 12
-quarters: 8
-seed: 3
-levers:
-  - {name: tender_cap, path: policies.tenders.cap_share_of_vested, values: [off, 0.2]}
-  - {name: pool, path: policies.synthetic_equity.pool_share_per_year,
-     values: [off, 0.0005, 0.002]}
-  - {name: match, path: policies.retention_grant.match_share, values: [off, 0.5]}
-constraints:
-  - {metric: p_parity, max: BOUND}
-validation: {replications: 24, seed: 4, candidates: 3}
-"""
+SMALL = grid_spec("small", 12, "p_parity, max", 24)
 
 
 @pytest.fixture(scope="module")

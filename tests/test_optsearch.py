@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from optspecs import grid_spec
 from talentmoat.errors import InputError
 from talentmoat.experiments.optimize import by_cost
 from talentmoat.experiments.optrun import run_optimization
@@ -11,20 +12,7 @@ from talentmoat.experiments.optspec import load_optimization
 from talentmoat.experiments.optstore import OptStore
 from talentmoat.loader import load_scenario
 
-GRID = """\
-name: small
-replications: 12
-quarters: 8
-seed: 3
-levers:
-  - {name: tender_cap, path: policies.tenders.cap_share_of_vested, values: [off, 0.2]}
-  - {name: pool, path: policies.synthetic_equity.pool_share_per_year,
-     values: [off, 0.0005, 0.002]}
-  - {name: match, path: policies.retention_grant.match_share, values: [off, 0.5]}
-constraints:
-  - {metric: d_departures, max: BOUND}
-validation: {replications: 24, seed: 4, candidates: 3}
-"""
+GRID = grid_spec("small", 12, "d_departures, max", 24)
 NSGA2 = GRID + "search: {method: nsga2, trials: 30, population: 6}\n"
 
 

@@ -12,25 +12,13 @@ from __future__ import annotations
 
 import pytest
 
+from optspecs import grid_spec
 from talentmoat.experiments.optimize import by_cost, evaluate
 from talentmoat.experiments.optrun import run_optimization
 from talentmoat.experiments.optspec import load_optimization
 from talentmoat.loader import load_scenario
 
-SPEC = """\
-name: honest
-replications: 6
-quarters: 8
-seed: 3
-levers:
-  - {name: tender_cap, path: policies.tenders.cap_share_of_vested, values: [off, 0.2]}
-  - {name: pool, path: policies.synthetic_equity.pool_share_per_year,
-     values: [off, 0.0005, 0.002]}
-  - {name: match, path: policies.retention_grant.match_share, values: [off, 0.5]}
-constraints:
-  - {metric: core_retention_2y, min: BOUND}
-validation: {replications: 100, seed: 4, candidates: 3}
-"""
+SPEC = grid_spec("honest", 6, "core_retention_2y, min", 100)
 METRIC = "core_retention_2y"
 
 
