@@ -21,6 +21,17 @@ import numba
 import numpy as np
 
 
+@numba.njit(cache=True, inline="always")
+def _vacate(i, refill_at_t, K, active, learning, refill_at, lab_log):
+    """Seat ``i`` leaves: its knowledge out of the lab's log sums, refilled at ``refill_at_t``."""
+    active[i] = False
+    learning[i] = False
+    refill_at[i] = refill_at_t
+    for k in range(K.shape[1]):
+        lab_log[k] -= np.log1p(-K[i, k])
+        K[i, k] = 0.0
+
+
 @numba.njit(cache=True)
 def roofline(u, hazard, target, k_new, w, eta, tol, backfill, slot_u, accept_u, count_u,
              offers, cum_weight, p_accept):  # pragma: no cover - compiled
@@ -80,22 +91,12 @@ def roofline(u, hazard, target, k_new, w, eta, tol, backfill, slot_u, accept_u, 
                 for q in range(min(count, n_slots)):
                     i = min(np.searchsorted(cum_weight[j], slot_u[r, t, j, q] * total), n - 1)
                     if active[i] and accept_u[r, t, j, q] < p_accept[j, i]:
-                        active[i] = False
-                        learning[i] = False
-                        refill_at[i] = t + backfill + 1
-                        for k in range(n_c):
-                            lab_log[k] -= np.log1p(-K[i, k])
-                            K[i, k] = 0.0
+                        _vacate(i, t + backfill + 1, K, active, learning, refill_at, lab_log)
             for i in range(n):  # attrition, learning
                 if not active[i]:
                     continue
                 if u[r, t, i] < hazard[i]:
-                    active[i] = False
-                    learning[i] = False
-                    refill_at[i] = t + backfill + 1
-                    for k in range(n_c):
-                        lab_log[k] -= np.log1p(-K[i, k])
-                        K[i, k] = 0.0
+                    _vacate(i, t + backfill + 1, K, active, learning, refill_at, lab_log)
                 elif learning[i]:
                     done = True
                     for k in range(n_c):
