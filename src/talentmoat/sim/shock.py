@@ -248,7 +248,7 @@ def compare_shock(base: Outcomes, shocked: Outcomes, quarters: int, lag: int) ->
         return np.where(q > 0, q, quarters + 1)
 
     sooner = first(base.parity) - first(shocked.parity)
-    lost = base.discounted - shocked.discounted
+    lost = value_lost(base, shocked)
     at = min(lag, quarters - 1)
     return {
         "share_jump_simulated": paired(shocked.party_share[:, at] - base.party_share[:, at]),
@@ -263,9 +263,9 @@ def compare_shock(base: Outcomes, shocked: Outcomes, quarters: int, lag: int) ->
                      f"quarter {quarters + 1}",
         "p_parity_by_quarter": {"without": base.parity_by.mean(axis=0).tolist(),
                                 "with": shocked.parity_by.mean(axis=0).tolist()},
-        "value_lost_discounted": value_lost(base, shocked),
+        "value_lost_discounted": lost,
         "value_lost_end": paired(base.final - shocked.final),
-        "value_lost_share": float(lost.mean() / base.discounted.mean()),
+        "value_lost_share": lost["mean"] / float(base.discounted.mean()),
         "value_discounted_without": float(base.discounted.mean()),
     }
 
