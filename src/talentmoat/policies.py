@@ -19,12 +19,12 @@ Constructors only hold the scenario's parameters (``policies.<name>``, or their 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from talentmoat.knowledge import Plan, plan_compartments
+from talentmoat.memo import Memo, arrays_key
 from talentmoat.scenario import (
     BlueSkySpec,
     CompartmentalizeSpec,
@@ -44,7 +44,7 @@ QUARTERS_PER_YEAR = 4
 PLAN_CACHE_SIZE = 16
 """Compartmentalization plans kept per process: a sweep's points mostly share one plan."""
 
-_plans: dict[bytes, Plan] = {}
+_plans: Memo[Plan] = Memo(PLAN_CACHE_SIZE)
 
 
 def cached_plan(K: np.ndarray, w: np.ndarray, org: np.ndarray, **options: float) -> Plan:
@@ -53,14 +53,8 @@ def cached_plan(K: np.ndarray, w: np.ndarray, org: np.ndarray, **options: float)
     The plan is a pure function of ``K`` (N, C), the weights ``w`` (C,), the org-held mask
     (C,) and the planner options, so points of a sweep that leave them unchanged share it.
     """
-    key = hashlib.sha256(b"".join(np.ascontiguousarray(a).tobytes() + repr(a.shape).encode()
-                                  for a in (K, w, org))
-                         + repr(sorted(options.items())).encode()).digest()
-    if key not in _plans:
-        if len(_plans) >= PLAN_CACHE_SIZE:
-            _plans.pop(next(iter(_plans)))
-        _plans[key] = plan_compartments(K, w, org_holds=org, **options)
-    return _plans[key]
+    key = arrays_key(K, w, org, extra=sorted(options.items()))
+    return _plans.get(key, lambda: plan_compartments(K, w, org_holds=org, **options))
 
 
 class Policy:

@@ -34,8 +34,6 @@ calibration, ``shock`` and the optimizer's candidates compute them once.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +41,7 @@ import numpy as np
 from talentmoat.investors.syndicate import assess_syndicate, companies_of, key_people
 from talentmoat.knowledge import standalone_share
 from talentmoat.loader import Lab
+from talentmoat.memo import Memo, content_key
 from talentmoat.sim.shock import party_index, prepare, run_pair, value_lost
 
 MAX_ROUNDS = 4
@@ -83,7 +82,7 @@ class Valuation:
     changed: tuple[int, ...]
 
 
-_cache: dict[bytes, Valuation] = {}
+_memo: Memo[Valuation] = Memo(CACHE_SIZE)
 
 
 def unvalued(lab: Lab) -> np.ndarray:
@@ -91,33 +90,9 @@ def unvalued(lab: Lab) -> np.ndarray:
     return np.full((len(companies_of(lab.scenario.investors)), lab.roster.size), np.nan)
 
 
-def content_key(lab: Lab) -> bytes:
-    """SHA-256 of what the valuation depends on, the memo's key.
-
-    The scenario but its names, the strategies other than the baseline and (when the baseline
-    has no policy) the policies' parameters; plus the roster.
-    """
-    s = lab.scenario
-    own = s.strategies.get(s.simulation.baseline, [])
-    data = s.model_dump(mode="json", exclude={"name", "description", "strategies", "policies"})
-    extra = s.policies.model_dump(mode="json") if own else None
-    h = hashlib.sha256(json.dumps([data, s.simulation.baseline, own, extra], sort_keys=True,
-                                  default=str).encode())
-    r = lab.roster
-    h.update(json.dumps([r.ids, r.roles]).encode())
-    for a in (r.K, *(r.pay[c] for c in sorted(r.pay))):
-        h.update(np.ascontiguousarray(a).tobytes())
-    return h.digest()
-
-
 def value_losses(lab: Lab) -> Valuation:
     """The investors' ``ΔV_lab(i → p)`` from the value model, memoised (module docstring)."""
-    key = content_key(lab)
-    if key not in _cache:
-        if len(_cache) >= CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = solve(lab)
-    return _cache[key]
+    return _memo.get(content_key(lab), lambda: solve(lab))
 
 
 def solve(lab: Lab, max_rounds: int = MAX_ROUNDS) -> Valuation:

@@ -30,6 +30,7 @@ from talentmoat.behaviour import (
 from talentmoat.errors import InputError
 from talentmoat.lab_economics import multiple_nodes, require_firm, role_values
 from talentmoat.loader import Lab
+from talentmoat.memo import Memo, arrays_key, content_key
 from talentmoat.scenario import ConstantMultiple, LognormalMultiple
 from talentmoat.sim.draws import Draws, draw
 from talentmoat.sim.engine import simulate_strategy, slots
@@ -48,6 +49,9 @@ CORRECTION_ROUNDS = 2
 
 FIRST_YEAR = 4
 """Quarters of the first year."""
+
+CACHE_SIZE = 16
+"""Calibrations kept per process (one per scenario content and routing)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ class Calibration:
         return out
 
 
+_memo: Memo[Calibration] = Memo(CACHE_SIZE)
+
+
 def _party_offers(setup: Setup, party: HiringParty, alpha: np.ndarray,
                   weights: np.ndarray) -> PartyOffers:
     """What the first-year expectation needs about one party (``α`` taken out of its rest)."""
@@ -125,19 +132,31 @@ def calibrate_alpha(lab: Lab, value_loss: np.ndarray | None = None) -> Calibrati
     packages, hazards and hiring parties. Under ``behaviour.alpha: parity`` every role gets
     ``logit(p_accept_at_parity)`` and the expectation is only reported.
 
+    Memoised per process on the scenario's content and the routing (whom each party reaches,
+    and how often), the only thing ``value_loss`` changes: the valuation's rounds, the run and
+    the report's shocks share one calibration per routing.
+
     Raises:
         InputError: When a role's target cannot be reached (too few offers reach it), naming
             the role, the target and the largest reachable value.
     """
+    scenario = lab.scenario
+    base = build_setup(lab, scenario.simulation.baseline,
+                       scenario.strategies[scenario.simulation.baseline],
+                       alpha=np.zeros(lab.roster.size), value_loss=value_loss)
+    routing = arrays_key(*(p.reach for p in base.parties),
+                         extra=[(p.name, p.offers_per_quarter) for p in base.parties])
+    return _memo.get(content_key(lab) + routing, lambda: _calibrate(lab, base))
+
+
+def _calibrate(lab: Lab, base: Setup) -> Calibration:
+    """:func:`calibrate_alpha` on the baseline's setup built with ``α = 0``."""
     scenario = lab.scenario
     firm = require_firm(lab)
     roles = tuple(sorted(set(lab.roster.roles), key=lab.roster.roles.index))
     role_of = np.array([roles.index(r) for r in lab.roster.roles])
     n_roles = len(roles)
     zero = np.zeros(lab.roster.size)
-    base = build_setup(lab, scenario.simulation.baseline,
-                       scenario.strategies[scenario.simulation.baseline], alpha=zero,
-                       value_loss=value_loss)
     w = scenario.blueprint.weights
     offers = [_party_offers(base, party, zero, w) for party in base.parties]
     total = role_values(lab, firm.attrition.total, 0.0)
@@ -171,11 +190,11 @@ def calibrate_alpha(lab: Lab, value_loss: np.ndarray | None = None) -> Calibrati
         alpha, expected = _corrected(lab, base, alpha, target)
     background = 1.0 - (1.0 - hazard) ** 4
     expected_total = expected + np.bincount(role_of, weights=background, minlength=n_roles)
-    return Calibration(
-        roles=roles, mode=scenario.behaviour.alpha, alpha=alpha, target=target,
-        expected=expected, reachable=reachable, total_target=counts * by_role,
-        expected_total=expected_total,
-    )
+    arrays = dict(alpha=alpha, target=target, expected=expected, reachable=reachable,
+                  total_target=counts * by_role, expected_total=expected_total)
+    for a in arrays.values():
+        a.flags.writeable = False  # memoised: shared by every caller
+    return Calibration(roles=roles, mode=scenario.behaviour.alpha, **arrays)
 
 
 def simulated_first_year(lab: Lab, base: Setup, alpha_by_role: np.ndarray,
