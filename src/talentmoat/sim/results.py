@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 from talentmoat.roster import CORE_ROLE
 from talentmoat.sim.accumulate import (
@@ -141,7 +141,7 @@ def paired(diff: np.ndarray) -> dict[str, float]:
     mean = float(diff.mean())
     if n < 2:
         return {"mean": mean, "low": float("nan"), "high": float("nan")}
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * diff.std(ddof=1) / np.sqrt(n))
+    half = float(stdtrit(n - 1, 0.5 + CONFIDENCE / 2) * diff.std(ddof=1) / np.sqrt(n))
     return {"mean": mean, "low": mean - half, "high": mean + half}
 
 
