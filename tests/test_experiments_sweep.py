@@ -242,6 +242,10 @@ def test_a_rerun_adds_nothing_another_spec_needs_new_and_a_locked_store_is_clear
     payload = json.loads(out.output)
     assert payload["completed_points"] == 6
     assert set(payload["robustness"]["strategies"]) == {"baseline", "tenders"}
+    # the default metric is the ranking's: net benefit, a paired difference (no baseline level)
+    assert payload["metric"] == "net_benefit"
+    assert payload["robustness"]["benefit"] == "d_net_benefit (more is better)"
+    assert set(payload["sensitivity"]) == {"tenders"}
     shown = runner.invoke(app, ["analyze", str(store), "--metric", "p_parity"])
     assert shown.exit_code == 0, shown.output
     assert "Robustness over 6 points" in shown.output

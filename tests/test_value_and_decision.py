@@ -122,3 +122,31 @@ def test_solve_alphas_roots_and_edges():
     alpha, reachable, _ = solve_alphas(departures, np.array([0.0, 6.0]))
     assert alpha.tolist() == [-ALPHA_BOUND, ALPHA_BOUND]  # nothing to explain; unreachable
     assert reachable[1] == pytest.approx(5.0) and reachable[1] < 6.0
+
+
+def test_solve_alphas_coupled_and_saturated_roles():
+    # Roles interact (each one's leaving draws offers to the others) and acceptance saturates:
+    # departures_r = scale_r · expit(α_r + off_r + c · mean of the others' expit(α + off)).
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 6))
+        scale, off = rng.uniform(0.1, 10, n), rng.normal(0, 3, n)
+        c = rng.uniform(0, 2)
+
+        def departures(alpha, scale=scale, off=off, c=c, n=n):
+            p = expit(alpha + off)
+            return scale * expit(alpha + off + c * (p.sum() - p) / max(n - 1, 1))
+
+        target = scale * rng.uniform(0.001, 0.999, n)
+        alpha, reachable, achieved = solve_alphas(departures, target)
+        np.testing.assert_allclose(achieved, target, rtol=1e-9)
+        np.testing.assert_allclose(departures(alpha), achieved, rtol=0)
+        assert (reachable >= target).all() and (np.abs(alpha) < ALPHA_BOUND).all()
+    # a role whose target only the others' full attrition would reach is held at the bound
+    def one_way(alpha):
+        p = expit(alpha)
+        return np.array([p[0], 0.5 * p[1] + 0.5 * p[0]])
+
+    alpha, reachable, _ = solve_alphas(one_way, np.array([0.2, 0.9]))
+    assert alpha[1] == ALPHA_BOUND and reachable[1] == pytest.approx(0.6)
+    assert one_way(alpha)[0] == pytest.approx(0.2, rel=1e-9)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
+from scipy.optimize import brentq, root
 from scipy.special import expit, logit
 
 QUARTERS_PER_YEAR = 4
@@ -31,15 +31,14 @@ QUARTERS_PER_YEAR = 4
 ALPHA_BOUND = 30.0
 """The α root is searched in [−ALPHA_BOUND, ALPHA_BOUND] (P(accept) from ~1e-13 to ~1)."""
 
-ROOT_TOLERANCE = 1e-10
-"""Absolute tolerance of each α root."""
+ROOT_TOLERANCE = 1e-12
+"""Relative tolerance of the α roots (MINPACK's ``xtol``)."""
 
-MAX_ITERATIONS = 200
-"""Secant steps of :func:`solve_alphas` at most (a dozen settle the bundled labs)."""
+MISS_TOLERANCE = 1e-9
+"""When roles still miss their targets by more (on the logit scale) once the system is solved,
+the one driven furthest towards a bound cannot reach its target: it is held at that bound and
+the other roles solved again."""
 
-MIN_SLOPE = 0.05
-"""Least slope of ``ln departures`` in ``α`` a secant step assumes (limits a step to 20× the
-log miss when an estimate is spoiled by the other roles' moves)."""
 
 
 @dataclass(frozen=True)
@@ -315,21 +314,30 @@ def expected_departures_to_parties(
     return gone
 
 
+def _logit_share(x: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """``ln x − ln(top − x)``, kept finite: departures on the scale of ``logit(P(accept))``."""
+    tiny = np.finfo(float).tiny
+    return np.log(np.maximum(x, tiny)) - np.log(np.maximum(top - x, tiny))
+
+
 def solve_alphas(
     departures: Callable[[np.ndarray], np.ndarray], targets: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve ``α_r`` per role so that expected departures by role equal the targets.
 
-    All roles move at once by a secant step on ``ln departures_r`` against ``α_r``: when
-    acceptance is far from 1, departures scale with ``e^α`` (slope 1); the slope of each role
-    is re-estimated from its last two points and kept in ``[MIN_SLOPE, 1]`` (acceptance
-    saturates, and when a role leaves less the others draw more offers, so the true slope is
-    in (0, 1]). Roles interact only through targeting, weakly, so the joint step converges
-    like the one-role secant. A role whose target is 0 gets ``−ALPHA_BOUND``; a role stays at
-    a bound its target lies beyond.
+    One system for all roles (they interact through targeting: when one role leaves, the rest
+    draw more offers), solved by MINPACK's hybrid Powell method (:func:`scipy.optimize.root`)
+    on the scale of ``logit(P(accept))``: ``ln D_r − ln(top_r − D_r)`` against the same of
+    ``target_r``, where ``top_r`` is role ``r``'s departures with every ``α`` at its upper
+    bound. On that scale departures are close to linear in ``α`` with slope 1 both where
+    acceptance is rare (``D ∝ e^α``) and where it saturates, so Newton-like steps do not stall.
+    A role whose target is 0 gets ``−ALPHA_BOUND``; a role whose target lies beyond what ``α``
+    in ``[−ALPHA_BOUND, ALPHA_BOUND]`` reaches is held at that bound and the rest are solved
+    again (:data:`MISS_TOLERANCE`).
 
     Args:
-        departures: Expected departures by role for given ``α`` by role, shapes (roles,).
+        departures: Expected departures by role for given ``α`` by role, shapes (roles,);
+            increasing in every ``α``.
         targets: Target departures by role, shape (roles,).
 
     Returns:
@@ -339,25 +347,29 @@ def solve_alphas(
         caller reports the role.
     """
     targets = np.asarray(targets, dtype=float)
-    free = targets > 0
-    log_target = np.log(np.where(free, targets, 1.0))
-    alpha = np.where(free, 0.0, -ALPHA_BOUND)
-    got = np.asarray(departures(alpha), dtype=float)
-    last: tuple[np.ndarray, np.ndarray] | None = None
-    for _ in range(MAX_ITERATIONS):
-        log_got = np.log(np.maximum(got, np.finfo(float).tiny))
-        slope = np.ones_like(alpha)
-        if last is not None:
-            moved = alpha != last[0]
-            slope[moved] = (log_got[moved] - last[1][moved]) / (alpha[moved] - last[0][moved])
-            slope = np.clip(slope, MIN_SLOPE, 1.0)
-        step = np.where(free, (log_target - log_got) / slope, 0.0)
-        new = np.clip(alpha + step, -ALPHA_BOUND, ALPHA_BOUND)
-        if np.max(np.abs(new - alpha)) < ROOT_TOLERANCE:
+    n = len(targets)
+    alpha = np.full(n, -ALPHA_BOUND)
+    top = np.asarray(departures(np.full(n, ALPHA_BOUND)), dtype=float)
+    free = (targets > 0) & (top > targets)
+    alpha[(targets > 0) & ~free] = ALPHA_BOUND
+    while free.any():
+        def miss(x: np.ndarray, free: np.ndarray = free) -> np.ndarray:
+            trial = alpha.copy()
+            trial[free] = x
+            got = np.asarray(departures(trial), dtype=float)[free]
+            return _logit_share(got, top[free]) - _logit_share(targets[free], top[free])
+
+        x = root(miss, np.zeros(int(free.sum())), method="hybr",
+                 options={"xtol": ROOT_TOLERANCE}).x
+        alpha[free] = np.clip(x, -ALPHA_BOUND, ALPHA_BOUND)
+        off = np.zeros(n)
+        off[free] = miss(alpha[free])
+        short = np.abs(off) > MISS_TOLERANCE
+        if not short.any():
             break
-        last = alpha, log_got
-        alpha = new
-        got = np.asarray(departures(alpha), dtype=float)
-    reachable = np.array([departures(np.where(np.arange(len(alpha)) == r, ALPHA_BOUND,
-                                              alpha))[r] for r in range(len(alpha))])
-    return alpha, reachable, got
+        r = int(np.argmax(np.where(short, np.abs(alpha), -1.0)))  # the one driven furthest
+        alpha[r] = ALPHA_BOUND if off[r] < 0 else -ALPHA_BOUND
+        free[r] = False
+    reachable = np.array([departures(np.where(np.arange(n) == r, ALPHA_BOUND, alpha))[r]
+                          for r in range(n)])
+    return alpha, reachable, np.asarray(departures(alpha), dtype=float)

@@ -225,7 +225,8 @@ def store_analysis(store: Path, metric: str | None = None, strategy: list[str] |
 def analyze_command(
     store: Annotated[Path, typer.Argument(help="A sweep's DuckDB store.")],
     metric: Annotated[str | None, typer.Option(
-        "--metric", "-m", help="Metric to analyse (default: value_mean).")] = None,
+        "--metric", "-m",
+        help="Metric to analyse (default: net_benefit if kept, else the first kept).")] = None,
     strategy: Annotated[list[str] | None, typer.Option(
         "--strategy", "-s", help="Strategy (repeat; default: all); the baseline is always "
         "included.")] = None,

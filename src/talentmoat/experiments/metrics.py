@@ -51,8 +51,9 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
 )}
 """Every metric a sweep can keep, by name."""
 
-ROBUSTNESS_METRIC = "value_mean"
-"""The default benefit whose paired difference robustness and PRIM look at."""
+ROBUSTNESS_METRIC = "net_benefit"
+"""The default benefit whose paired difference robustness and PRIM look at: the ranking's own
+(MODEL.md §H: Δ discounted value − Δ discounted cost)."""
 
 
 def _at(tree: dict[str, Any], keys: tuple[str, ...]) -> float:

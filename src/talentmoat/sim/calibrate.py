@@ -5,8 +5,8 @@ the modelled parties equal ``N_r · total_r · to_parties_r``. How the expectati
 
 1. a smooth surrogate first — the mean field of
    :func:`talentmoat.behaviour.expected_departures_to_parties` (targeting by successive-sampling
-   inclusion probabilities, the multiple by Gauss–Hermite quadrature) — whose monotone roots
-   :func:`talentmoat.behaviour.solve_alphas` finds per role;
+   inclusion probabilities, the multiple by Gauss–Hermite quadrature) — whose roots
+   :func:`talentmoat.behaviour.solve_alphas` finds for all roles at once;
 2. then the engine's own draws: the baseline's first four quarters are simulated on
    :data:`CALIBRATION_REPLICATIONS` replications of the scenario's seed and each
    ``α_r`` is moved by ``ln(target_r / simulated_r)`` (acceptance is far from 1, so departures
