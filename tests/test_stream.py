@@ -15,6 +15,7 @@ from talentmoat.loader import load_scenario
 from talentmoat.sim import simulate
 from talentmoat.sim.accumulate import BLOCK, block_chunks, chunk_stats, mean, merge
 from talentmoat.sim.results import compare, summarize_strategy
+from talentmoat.workers import process_pool
 
 STRATEGIES = ["tenders", "retention_grant"]
 
@@ -32,10 +33,11 @@ def memory(lab):
 
 @pytest.fixture(scope="module")
 def streamed(lab, tmp_path_factory):
-    """The same replications, parts written by two workers."""
+    """The same replications, parts written (and bands read back) by two worker processes."""
     folder = tmp_path_factory.mktemp("parts")
-    return folder, simulate(lab, STRATEGIES, replications=120, quarters=6, chunk=60, workers=2,
-                            folder=folder)
+    with process_pool(2) as pool:
+        return folder, simulate(lab, STRATEGIES, replications=120, quarters=6, chunk=60,
+                                workers=2, executor=pool, folder=folder)
 
 
 def _close(got, want, path=""):

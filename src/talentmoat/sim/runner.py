@@ -157,7 +157,8 @@ def simulate(
         chunk: Largest replications per chunk (default: ``simulation.chunk``), shrunk to the
             memory budget and, with several workers, to one chunk per worker at least.
         workers: Workers of ``executor`` (sizes the chunks; recorded in the provenance).
-        executor: Where chunks run (default: in this process).
+        executor: Where chunks run and, with a ``folder``, each strategy's bands are read
+            back from the parts (default: in this process).
         stream: Leading spawn-key entries of every replication's seed (a sweep's point).
         progress: Called with (replications done, replications in all) after each chunk.
         folder: Where to write each chunk's trajectories as a part (:mod:`talentmoat.sim.parts`)
@@ -246,8 +247,13 @@ def simulate_setups(
              for k, name in enumerate(names)}
     if folder:
         trajectories: dict[str, Trajectories] = {}
-        bands = {name: trajectory_parts.read_bands([folder / p for p in parts], k, n_quarters)
-                 for k, name in enumerate(names)}
+        reads = [([folder / p for p in parts], k, n_quarters) for k in range(len(names))]
+        if executor is not None and len(chunks) > 1:  # one strategy's bands a task
+            read = [executor.submit(trajectory_parts.read_bands, *r) for r in reads]
+            bands = {name: f.result() for name, f in zip(names, read, strict=True)}
+        else:
+            bands = {name: trajectory_parts.read_bands(*r)
+                     for name, r in zip(names, reads, strict=True)}
     else:
         trajectories = {name: _stack([r[1][k] for r in results])  # type: ignore[index]
                         for k, name in enumerate(names)}
