@@ -7,6 +7,7 @@ import numpy as np
 from talentmoat import policies
 from talentmoat.knowledge import plan_compartments
 from talentmoat.loader import bundled_names, load_scenario
+from talentmoat.memo import Memo
 from talentmoat.sim import engine, shock
 from talentmoat.sim.runner import simulate
 
@@ -35,13 +36,13 @@ def test_the_plan_is_solved_once_per_distinct_input(monkeypatch):
         calls.append(1)
         return plan_compartments(*args, **kwargs)
 
-    monkeypatch.setattr(policies, "_plans", {})
+    monkeypatch.setattr(policies, "_plans", Memo(policies.PLAN_CACHE_SIZE))
     monkeypatch.setattr(policies, "plan_compartments", counted)
     lab = load_scenario("lean-lab")
     simulate(lab, ["compartmentalize", "all"], replications=2, quarters=2)
     simulate(lab, ["all"], replications=2, quarters=2)
     assert len(calls) == 1
-    (plan,) = policies._plans.values()
+    (plan,) = policies._plans._items.values()
     s = lab.scenario
     spec = s.knowledge.plan
     direct = plan_compartments(
@@ -56,4 +57,4 @@ def test_the_plan_is_solved_once_per_distinct_input(monkeypatch):
                          max_components=spec.max_components, redundancy=spec.redundancy,
                          hold_threshold=s.knowledge.hold_threshold, residual=spec.residual,
                          time_limit_s=spec.time_budget_s)
-    assert len(calls) == 2 and len(policies._plans) == 2
+    assert len(calls) == 2 and len(policies._plans._items) == 2
