@@ -59,29 +59,38 @@ def _table(name: str, tr: Trajectories, first: int, rivals: tuple[str, ...],
     return pa.table(cols)
 
 
-def write_part(path: Path, names: list[str], trajectories: list[Trajectories], first: int,
-               rivals: tuple[str, ...], roles: tuple[str, ...]) -> None:
-    """Write one chunk's trajectories (one per strategy of ``names``) as the part at ``path``.
+class PartWriter:
+    """Writes one chunk's part strategy by strategy, one row group each, in the run's order.
+
+    A chunk then holds one strategy's trajectories at a time, not every strategy's (a context
+    manager: the file is closed on leaving, also on an error; its folder is created).
 
     Args:
-        path: The part file (its folder is created).
-        names: Strategy names, in the run's order.
-        trajectories: Each strategy's trajectories for the chunk, arrays shaped (n, T, ...).
+        path: The part file.
         first: Index of the chunk's first replication.
         rivals: Hiring-party names (per-party columns).
         roles: Role names (per-role columns).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = None
-    try:
-        for name, tr in zip(names, trajectories, strict=True):
-            table = _table(name, tr, first, rivals, roles)
-            if writer is None:
-                writer = pq.ParquetWriter(path, table.schema)
-            writer.write_table(table, row_group_size=table.num_rows)
-    finally:
-        if writer is not None:
-            writer.close()
+
+    def __init__(self, path: Path, first: int, rivals: tuple[str, ...],
+                 roles: tuple[str, ...]) -> None:
+        self.path, self.first, self.rivals, self.roles = path, first, rivals, roles
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, name: str, tr: Trajectories) -> None:
+        """Append strategy ``name``'s trajectories for the chunk, arrays shaped (n, T, ...)."""
+        table = _table(name, tr, self.first, self.rivals, self.roles)
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, table.schema)
+        self._writer.write_table(table, row_group_size=table.num_rows)
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
 
 def read_bands(paths: list[Path], strategy: int, quarters: int) -> dict[str, np.ndarray]:
@@ -96,18 +105,14 @@ def read_bands(paths: list[Path], strategy: int, quarters: int) -> dict[str, np.
         Per band outcome present in the parts and per role's headcount (named by
         :func:`~talentmoat.sim.accumulate.role_band`), the percentiles by quarter, (P, T).
     """
-    columns: dict[str, list[np.ndarray]] = {}
-    roles: list[str] = []
-    for path in paths:
-        part = pq.ParquetFile(path)
-        names = part.schema_arrow.names
-        roles = [c for c in names if c.startswith(role_band(""))]
-        wanted = [c for c in BAND_COLUMNS.values() if c in names] + roles
-        group = part.read_row_group(strategy, columns=wanted)
-        for col in wanted:
-            columns.setdefault(col, []).append(
-                group.column(col).to_numpy().reshape(-1, quarters))
-    out = {band: percentiles(np.concatenate(columns[col]))
-           for band, col in BAND_COLUMNS.items() if col in columns}
-    out.update({col: percentiles(np.concatenate(columns[col])) for col in roles})
-    return out
+    files = [pq.ParquetFile(path) for path in paths]
+    names = files[0].schema_arrow.names if files else []
+    roles = [c for c in names if c.startswith(role_band(""))]
+    wanted = {band: col for band, col in BAND_COLUMNS.items() if col in names}
+    wanted.update({col: col for col in roles})
+
+    def column(col: str) -> np.ndarray:  # one column at a time: memory O(R·T), not O(R·T·bands)
+        return np.concatenate([f.read_row_group(strategy, columns=[col]).column(col).to_numpy()
+                               .reshape(-1, quarters) for f in files])
+
+    return {band: percentiles(column(col)) for band, col in wanted.items()}

@@ -115,12 +115,17 @@ def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarte
     """
     draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].parties),
                  slots(setups), stream)
-    trajectories = [simulate_strategy(setup, world, draws) for setup in setups]
-    stats = [chunk_stats(tr, reps.start, world.discount_rate) for tr in trajectories]
     if part is None:
-        return stats, trajectories
+        trajectories = [simulate_strategy(setup, world, draws) for setup in setups]
+        return [chunk_stats(tr, reps.start, world.discount_rate) for tr in trajectories], \
+            trajectories
     names, rivals, roles = labels
-    trajectory_parts.write_part(part, names, trajectories, reps.start, rivals, roles)
+    stats = []
+    with trajectory_parts.PartWriter(part, reps.start, rivals, roles) as writer:
+        for name, setup in zip(names, setups, strict=True):  # one strategy in memory at a time
+            tr = simulate_strategy(setup, world, draws)
+            stats.append(chunk_stats(tr, reps.start, world.discount_rate))
+            writer.write(name, tr)
     return stats, None
 
 
