@@ -40,7 +40,6 @@ the one driven furthest towards a bound cannot reach its target: it is held at t
 the other roles solved again."""
 
 
-
 @dataclass(frozen=True)
 class Coefficients:
     """Coefficients of the offer utility ``ΔU``.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -115,18 +116,18 @@ def _run_chunk(setups: list[Setup], world: World, seed: int, reps: range, quarte
     """
     draws = draw(seed, reps, quarters, len(world.role_of), len(setups[0].parties),
                  slots(setups), stream)
-    if part is None:
-        trajectories = [simulate_strategy(setup, world, draws) for setup in setups]
-        return [chunk_stats(tr, reps.start, world.discount_rate) for tr in trajectories], \
-            trajectories
     names, rivals, roles = labels
-    stats = []
-    with trajectory_parts.PartWriter(part, reps.start, rivals, roles) as writer:
-        for name, setup in zip(names, setups, strict=True):  # one strategy in memory at a time
+    stats, kept = [], []
+    with (nullcontext() if part is None
+          else trajectory_parts.PartWriter(part, reps.start, rivals, roles)) as writer:
+        for name, setup in zip(names, setups, strict=True):  # with a part: one strategy held
             tr = simulate_strategy(setup, world, draws)
             stats.append(chunk_stats(tr, reps.start, world.discount_rate))
-            writer.write(name, tr)
-    return stats, None
+            if writer is None:
+                kept.append(tr)
+            else:
+                writer.write(name, tr)
+    return stats, kept if part is None else None
 
 
 def _stack(parts: list[Trajectories]) -> Trajectories:
