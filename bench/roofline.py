@@ -6,8 +6,9 @@ at the least: the backfill of seats due (newcomers at ``min(K_new, target)``), e
 offers (``⌊h⌋`` plus one with the count uniform, each slot's seat found by binary search of its
 target uniform on cumulative weights, accepted with the slot's accept uniform against a fixed
 per-seat probability), background attrition against the seat's hazard, learning
-(``K += η (target − K)``, snapped within the tolerance) and the lab's running
-``Σ log(1 − K)`` per component, from which it writes ``B_lab``-like coverage each quarter.
+(``K += η (target − K)``, done within the tolerance) and the lab's ``Π_{in post} (1 − K)`` per
+component in the same pass (as the engine), from which it writes ``B_lab``-like coverage each
+quarter.
 
 What it leaves out is the engine's bookkeeping: targeting weights that follow ``B({i})^θ`` (its
 weights are fixed), counter-offers, per-role tallies and costs, the rivals' frontier, every
@@ -22,13 +23,12 @@ import numpy as np
 
 
 @numba.njit(cache=True, inline="always")
-def _vacate(i, refill_at_t, K, active, learning, refill_at, lab_log):
-    """Seat ``i`` leaves: its knowledge out of the lab's log sums, refilled at ``refill_at_t``."""
+def _vacate(i, refill_at_t, K, active, learning, refill_at):
+    """Seat ``i`` leaves, to be refilled at ``refill_at_t``."""
     active[i] = False
     learning[i] = False
     refill_at[i] = refill_at_t
     for k in range(K.shape[1]):
-        lab_log[k] -= np.log1p(-K[i, k])
         K[i, k] = 0.0
 
 
@@ -64,16 +64,14 @@ def roofline(u, hazard, target, k_new, w, eta, tol, backfill, slot_u, accept_u, 
     active = np.empty(n, dtype=np.bool_)
     learning = np.empty(n, dtype=np.bool_)
     refill_at = np.empty(n, dtype=np.int64)
-    lab_log = np.empty(n_c)
+    miss = np.empty(n_c)
     for r in range(n_rep):
-        lab_log[:] = 0.0
         for i in range(n):
             active[i] = True
             learning[i] = False
             refill_at[i] = -1
             for k in range(n_c):
                 K[i, k] = target[i, k]
-                lab_log[k] += np.log1p(-K[i, k])
         for t in range(quarters):
             for i in range(n):  # backfill
                 if refill_at[i] == t:
@@ -81,7 +79,6 @@ def roofline(u, hazard, target, k_new, w, eta, tol, backfill, slot_u, accept_u, 
                     active[i] = True
                     for k in range(n_c):
                         K[i, k] = min(k_new, target[i, k])
-                        lab_log[k] += np.log1p(-K[i, k])
                         if K[i, k] < target[i, k]:
                             learning[i] = True
             for j in range(n_parties):  # offers
@@ -91,24 +88,28 @@ def roofline(u, hazard, target, k_new, w, eta, tol, backfill, slot_u, accept_u, 
                 for q in range(min(count, n_slots)):
                     i = min(np.searchsorted(cum_weight[j], slot_u[r, t, j, q] * total), n - 1)
                     if active[i] and accept_u[r, t, j, q] < p_accept[j, i]:
-                        _vacate(i, t + backfill + 1, K, active, learning, refill_at, lab_log)
-            for i in range(n):  # attrition, learning
+                        _vacate(i, t + backfill + 1, K, active, learning, refill_at)
+            miss[:] = 1.0
+            for i in range(n):  # attrition, learning, the lab's miss
                 if not active[i]:
                     continue
                 if u[r, t, i] < hazard[i]:
-                    _vacate(i, t + backfill + 1, K, active, learning, refill_at, lab_log)
-                elif learning[i]:
+                    _vacate(i, t + backfill + 1, K, active, learning, refill_at)
+                    continue
+                if learning[i]:
                     done = True
                     for k in range(n_c):
                         new = K[i, k] + eta * (target[i, k] - K[i, k])
                         if target[i, k] - new > tol:
                             done = False
-                        lab_log[k] += np.log1p(-new) - np.log1p(-K[i, k])
                         K[i, k] = new
                     if done:
                         learning[i] = False
+                for k in range(n_c):
+                    m = miss[k] * (1.0 - K[i, k])
+                    miss[k] = m if m >= 1e-300 else 0.0
             cov = 0.0
             for k in range(n_c):
-                cov += w[k] * (1.0 - np.exp(lab_log[k]))
+                cov += w[k] * (1.0 - miss[k])
             out[r, t] = cov
     return out
