@@ -85,3 +85,77 @@ def test_run_without_arguments_prints_knowledge_and_the_comparison(tmp_path, mon
     report = tmp_path / "talentmoat-results" / "lean-lab" / "report.html"
     assert f"Report: {report.relative_to(tmp_path)}" in result.stdout
     assert "Executive summary" in report.read_text()
+
+
+def test_a_single_run_is_a_results_store_in_the_sweep_layout(tmp_path):
+    """simulate writes results.duckdb: the sweep store's tables and columns, one point, every
+    metric per strategy equal to summary.json's numbers; analyze reads it, report refuses it."""
+    import duckdb
+
+    from talentmoat.experiments import metrics
+    from talentmoat.experiments.store import RUN_STORE, SWEEP, TABLES, Head, Store
+
+    out = tmp_path / "res"
+    result = runner.invoke(app, ["simulate", "lean-lab", "--reps", "6", "--quarters", "4",
+                                 "-s", "tenders", "-s", "retention_grant", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    names = list(metrics.METRICS)
+    sweep_like = tmp_path / "sweep.duckdb"
+    with Store(sweep_like) as st:  # an empty sweep store of the same metrics
+        st.create(Head("x", "y", "z", "spec", SWEEP, tuple(names), ()), np.zeros((1, 0)), {})
+
+    def layout(path):
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.sql("SELECT table_name, column_name, data_type FROM "
+                           "information_schema.columns ORDER BY ALL").fetchall()
+
+    assert layout(out / RUN_STORE) == layout(sweep_like)
+    with Store(out / RUN_STORE, read_only=True) as st:
+        assert set(st.tables()) == set(TABLES)
+        info, prov = st.info(), st.provenance()
+        frame = st.frame("metrics")
+        design, tasks = st.frame("design"), st.frame("tasks")
+    assert info["kind"] == "run" and info["name"] == "lean-lab"
+    assert info["digest"] == summary["provenance"]["scenario_sha256"]
+    assert json.loads(info["spec"]) == {"strategies": ["baseline", "tenders", "retention_grant"],
+                                        "replications": 6, "quarters": 4,
+                                        "seed": summary["provenance"]["seed"]}
+    assert prov["strategies"] == ["baseline", "tenders", "retention_grant"]
+    assert design["point"].tolist() == [0] and list(frame["point"].unique()) == [0]
+    assert tasks["status"].tolist() == ["done"] and tasks["rows"].tolist() == [3]
+    by = frame.set_index("strategy")
+    paired = {row["strategy"]: row for row in summary["comparison"]}
+    for name in ("baseline", "tenders", "retention_grant"):
+        s = summary["strategies"][name]
+        assert by.loc[name, "value_end"] == s["totals"]["value_end"]
+        assert by.loc[name, "p_parity"] == s["time_to_parity"]["reached_share"]
+        assert by.loc[name, "policy_cost"] == s["totals"]["policy_cost"]
+        want = 0.0 if name == "baseline" else paired[name]["net_benefit"]["mean"]
+        assert by.loc[name, "d_net_benefit"] == want
+    shown = runner.invoke(app, ["analyze", str(out / RUN_STORE), "--json", "-m", "value_end"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert list(data["strategies"]) == ["baseline", "tenders", "retention_grant"]
+    assert data["columns"] == ["value_end", "d_value_end"]
+    assert data["strategies"]["tenders"]["d_value_end"] == paired["tenders"][
+        "delta_value_end"]["mean"]
+    refused = runner.invoke(app, ["report", str(out / RUN_STORE), "-o", str(tmp_path / "r.html")])
+    assert refused.exit_code == 2 and "single run" in refused.output
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_an_anonymized_run_store_names_no_path_and_no_plain_digest(tmp_path):
+    import duckdb
+
+    lab = load_scenario("lean-lab")
+    out = tmp_path / "anon"
+    result = runner.invoke(app, ["simulate", "lean-lab", "--reps", "3", "--quarters", "2",
+                                 "-s", "tenders", "--out", str(out), "--anonymize",
+                                 "--anonymize-key", "k" * 32])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(out / "results.duckdb"), read_only=True) as con:
+        text = " ".join(str(v) for table in ("sweep", "provenance", "tasks")
+                        for row in con.sql(f"SELECT * FROM {table}").fetchall() for v in row)
+    assert lab.digest not in text and "scenario_sha256" not in text
+    assert "hmac" in text

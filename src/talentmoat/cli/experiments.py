@@ -186,11 +186,17 @@ def store_analysis(store: Path, metric: str | None = None, strategy: list[str] |
     from talentmoat.experiments.design import design_values
     from talentmoat.experiments.metrics import ROBUSTNESS_METRIC
     from talentmoat.experiments.spec import parse_spec
-    from talentmoat.experiments.store import TABLES, Store
+    from talentmoat.experiments.store import RUN, TABLES, Store
 
     with Store(store, read_only=True) as st:
         st.require_sweep()
         info, prov = st.info(), st.provenance()
+        if info["kind"] == RUN:
+            raise InputError.single(str(store), "", f"holds a single run of '{info['name']}' "
+                                    "(one point, no uncertainties): sensitivity, PRIM and "
+                                    "robustness need a sweep; `talentmoat analyze` shows "
+                                    "its metrics per strategy, `talentmoat report` on its "
+                                    "result folder the run's report")
         design, frame = st.frame("design"), st.frame("metrics")
         failed = st.counts()[1]
         if export is not None:
@@ -220,6 +226,41 @@ def store_analysis(store: Path, metric: str | None = None, strategy: list[str] |
                   "uncertainties": names, "info": info, "provenance": prov}
 
 
+def run_metrics(store: Path, metric: str | None, export: Path | None) -> dict[str, Any] | None:
+    """A single run's store (``results.duckdb`` of a result folder) as plain data.
+
+    Returns:
+        ``run`` (the scenario), ``store``, ``metric`` (the one shown: ``--metric`` or the
+        robustness metric), ``columns`` (its level and difference columns present) and
+        ``strategies`` (per strategy every stored column); None for a sweep's store.
+
+    Raises:
+        InputError: If the file is no results store, or the metric is unknown.
+    """
+    from talentmoat.experiments.metrics import METRICS, ROBUSTNESS_METRIC, columns
+    from talentmoat.experiments.store import RUN, TABLES, Store
+
+    with Store(store, read_only=True) as st:
+        st.require_sweep()
+        info = st.info()
+        if info["kind"] != RUN:
+            return None
+        frame = st.frame("metrics")
+        order = st.provenance()["strategies"]
+        if export is not None:
+            for table in TABLES:
+                st.export(table, export / f"{table}.parquet")
+    frame = frame.set_index("strategy").loc[order].reset_index()  # as run: baseline first
+    name = metric or ROBUSTNESS_METRIC
+    if name not in METRICS:
+        raise InputError.single("--metric", name, f"unknown; the store has {', '.join(METRICS)}")
+    rows = frame.drop(columns="point").to_dict(orient="records")
+    return {"run": info["name"], "store": str(store), "metric": name,
+            "columns": [c for c in columns([name]) if c in frame.columns],
+            "strategies": {r.pop("strategy"): {k: (None if v != v else v) for k, v in r.items()}
+                           for r in rows}}
+
+
 @app.command(name="analyze")
 @guarded
 def analyze_command(
@@ -236,7 +277,28 @@ def analyze_command(
         "--export", help="Also write every table of the store to DIR/<table>.parquet.")] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Sensitivity (Sobol or Morris), PRIM scenario discovery and robustness of a sweep."""
+    """Sensitivity (Sobol or Morris), PRIM scenario discovery and robustness of a sweep.
+
+    On a single run's store (``results.duckdb`` of a ``simulate``/``compare``/``run`` result
+    folder) it shows the stored metrics per strategy.
+    """
+    single = run_metrics(store, metric, export)
+    if single is not None:
+        if json:
+            print_json(single)
+            return
+        table = Table(title=f"{single['run']}: one run, {single['metric']} per strategy "
+                      "(level; d_ = paired mean difference from the baseline)",
+                      title_justify="left")
+        table.add_column("strategy")
+        for col in single["columns"]:
+            table.add_column(col, justify="right")
+        for name, row in single["strategies"].items():
+            if strategy and name not in strategy and name != next(iter(single["strategies"])):
+                continue
+            table.add_row(name, *(_fmt(row[c], 4) for c in single["columns"]))
+        console.print(table)
+        return
     res = store_analysis(store, metric, strategy, target, export=export)
     names = res["uncertainties"]
     res = {k: v for k, v in res.items() if k not in ("provenance", "info", "uncertainties")}

@@ -124,10 +124,18 @@ def save_run(lab: Lab, target: Path, key: bytes | None,
     Returns:
         The run and the summary payload written as ``summary.json``.
     """
-    from talentmoat.sim.store import write_results
+    from talentmoat.experiments.store import RUN_STORE
+    from talentmoat.sim.store import write_results, write_store
 
-    extra = (lambda payload: {REPORT: report_html(lab, payload, key)}) if report else None
-    return write_results(target, run, lambda result: _payload(lab, result, target, key), extra)
+    def files(payload: dict[str, Any]) -> dict[str, Callable[[Path], None]]:
+        out: dict[str, Callable[[Path], None]] = {
+            RUN_STORE: lambda path: write_store(path, payload)}
+        if report:
+            out[REPORT] = lambda path: path.write_text(report_html(lab, payload, key),
+                                                       encoding="utf-8")
+        return out
+
+    return write_results(target, run, lambda result: _payload(lab, result, target, key), files)
 
 
 def _bn(usd: float) -> str:
@@ -228,7 +236,8 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
 
 
 def _print_results_path(target: Path) -> None:
-    console.print(f"Results: {safe(target)}/ (trajectories/ parts, summary.json, manifest)")
+    console.print(f"Results: {safe(target)}/ (results.duckdb, trajectories/ parts, "
+                  "summary.json, manifest)")
 
 
 @app.command(name="simulate")

@@ -92,6 +92,22 @@ def row(names: list[str], summary: dict[str, Any], comparison: dict[str, Any] | 
     return out
 
 
+def rows(names: list[str], summaries: dict[str, dict[str, Any]],
+         comparison: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every strategy's row for the store: ``strategy`` and its metric columns.
+
+    Args:
+        names: Metric names.
+        summaries: Each strategy's :func:`~talentmoat.sim.results.outcome_totals` (or its
+            :func:`~talentmoat.sim.results.summarize_strategy`, which holds them), baseline
+            first.
+        comparison: The :func:`~talentmoat.sim.results.compare` rows.
+    """
+    paired = {r["strategy"]: r for r in comparison}
+    return [{"strategy": name, **row(names, summary, paired.get(name))}
+            for name, summary in summaries.items()]
+
+
 def interval(column: str, comparison: dict[str, Any] | None) -> tuple[float, float] | None:
     """The 95 % confidence interval of a difference column (``d_<name>``), if it has one.
 

@@ -1,8 +1,13 @@
-"""The sweep store: one DuckDB file holding a sweep's spec, design, results and manifest.
+"""The results store: one DuckDB file of a sweep's (or a run's) spec, design, results, manifest.
+
+One table layout for both.
 
 Tables:
 
-- ``sweep``: the spec's name, source, text and digest, the version, when it was created.
+- ``sweep``: the spec's name, source, text and digest, the version, when it was created, and
+  its ``kind``: ``sweep`` (``talentmoat sweep``) or ``run`` (one point without uncertainties:
+  ``simulate``, ``compare`` and ``run`` write one as ``results.duckdb`` in their result
+  folder; its spec is the run's settings as JSON).
 - ``design``: ``point`` and one column per uncertainty (its value at the point).
 - ``metrics``: per point and strategy, each metric's level and its paired difference from the
   baseline (``d_<metric>``; 0 for the baseline itself).
@@ -20,8 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import socket
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +46,33 @@ from talentmoat.experiments.tasks import PART_SUFFIX, Task
 
 TABLES = ("sweep", "design", "metrics", "failures", "tasks", "provenance")
 """Every table of a store (each can be exported to Parquet)."""
+SWEEP, RUN = "sweep", "run"
+"""The kinds of store: a sweep's, and a single run's."""
+RUN_STORE = "results.duckdb"
+"""The store's file name in a single run's result folder."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """What a store's ``sweep`` row says, with its metrics and design columns.
+
+    Attributes:
+        name: The sweep's (or the run's scenario's) name.
+        source: Where its spec came from (a path, ``bundled:<name>``, or anonymized).
+        digest: The digest that identifies the results (the same digest, the same numbers).
+        text: The sweep spec's text, or a single run's settings as JSON.
+        kind: :data:`SWEEP` or :data:`RUN`.
+        metrics: Kept metric names.
+        names: Uncertainty names, the design's columns (none for a run).
+    """
+
+    name: str
+    source: str
+    digest: str
+    text: str
+    kind: str
+    metrics: tuple[str, ...]
+    names: tuple[str, ...]
 
 
 def parts_dir(path: Path) -> Path:
@@ -105,15 +140,15 @@ class Store:
         return set(TABLES) <= set(self.tables())
 
     def require_sweep(self) -> None:
-        """Raise InputError unless the file is a sweep store."""
+        """Raise InputError unless the file is a results store (of a sweep or a run)."""
         if not self.is_sweep():
-            raise InputError.single(str(self.path), "", "not a talentmoat sweep store (no "
+            raise InputError.single(str(self.path), "", "not a talentmoat results store (no "
                                     "sweep/design/metrics tables)")
 
     def info(self) -> dict[str, Any]:
-        """The ``sweep`` row as a mapping."""
+        """The ``sweep`` row as a mapping (``kind`` is ``sweep`` in stores made before it)."""
         rel = self.con.sql("SELECT * FROM sweep")
-        return dict(zip(rel.columns, rel.fetchall()[0], strict=True))
+        return {"kind": SWEEP} | dict(zip(rel.columns, rel.fetchall()[0], strict=True))
 
     def provenance(self) -> dict[str, Any]:
         """The provenance facts, decoded from JSON."""
@@ -156,19 +191,25 @@ class Store:
 
     # --- writing (the driver only) -----------------------------------------------------------
 
-    def create(self, sweep: Sweep, values: np.ndarray, provenance: dict[str, Any]) -> None:
-        """Create the tables of a new sweep and write its spec, design and provenance."""
-        cols = metrics.columns(list(sweep.metrics))
+    def create(self, head: Head, values: np.ndarray, provenance: dict[str, Any]) -> None:
+        """Create the tables and write the head, the design and the provenance.
+
+        Args:
+            head: What the ``sweep`` row holds, the kept metrics and the design's columns.
+            values: The design, shape (P, D) (D = ``len(head.names)``).
+            provenance: Facts stored as JSON by key.
+        """
+        cols = metrics.columns(list(head.metrics))
         c = self.con
         c.execute("BEGIN")
         c.execute("CREATE TABLE sweep (name VARCHAR, source VARCHAR, digest VARCHAR, "
-                  "spec VARCHAR, version VARCHAR, created TIMESTAMP)")
-        c.execute("INSERT INTO sweep VALUES (?, ?, ?, ?, ?, ?)",
-                  [sweep.spec.name, sweep.source, sweep.digest, sweep.text, __version__,
-                   dt.datetime.now(dt.UTC).replace(tzinfo=None)])
-        names = sweep.names
-        c.execute("CREATE TABLE design (point BIGINT PRIMARY KEY, "
-                  + ", ".join(f"{_quote(n)} DOUBLE" for n in names) + ")")
+                  "spec VARCHAR, version VARCHAR, created TIMESTAMP, kind VARCHAR)")
+        c.execute("INSERT INTO sweep VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  [head.name, head.source, head.digest, head.text, __version__,
+                   dt.datetime.now(dt.UTC).replace(tzinfo=None), head.kind])
+        names = head.names
+        c.execute("CREATE TABLE design (point BIGINT PRIMARY KEY"
+                  + "".join(f", {_quote(n)} DOUBLE" for n in names) + ")")
         table = pa.table({"point": np.arange(len(values), dtype=np.int64),
                           **{n: values[:, k] for k, n in enumerate(names)}})
         c.register("_design", table)
@@ -181,8 +222,9 @@ class Store:
                   "status VARCHAR, rows BIGINT, seconds DOUBLE, engine_seconds DOUBLE, "
                   "worker VARCHAR, version VARCHAR)")
         c.execute("CREATE TABLE provenance (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        c.executemany("INSERT INTO provenance VALUES (?, ?)",
-                      [[k, json.dumps(v)] for k, v in provenance.items()])
+        if provenance:
+            c.executemany("INSERT INTO provenance VALUES (?, ?)",
+                          [[k, json.dumps(v)] for k, v in provenance.items()])
         c.execute("COMMIT")
 
     def next_run(self) -> int:
@@ -294,6 +336,37 @@ def open_for(path: Path, sweep: Sweep, values: np.ndarray, provenance: dict[str,
     shutil.rmtree(parts_dir(path), ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path)
-    store.create(sweep, values, provenance)
+    store.create(Head(sweep.spec.name, sweep.source, sweep.digest, sweep.text, SWEEP,
+                      tuple(sweep.metrics), tuple(sweep.names)), values, provenance)
     return store
+
+
+def write_run(path: Path, head: Head, rows: list[dict[str, Any]], seconds: float,
+              engine_seconds: float, provenance: dict[str, Any]) -> None:
+    """Write a single run's store: one point (0) without uncertainties, one task.
+
+    Args:
+        path: The new file (in the run's staging folder; it must not exist).
+        head: The run's head (``kind`` :data:`RUN`, no design columns).
+        rows: Per strategy ``strategy`` and the metric columns of ``head.metrics``
+            (:func:`talentmoat.experiments.metrics.rows`).
+        seconds: Wall time of the run.
+        engine_seconds: Its simulation's share.
+        provenance: Facts stored as JSON by key.
+    """
+    with Store(path) as store:
+        store.create(head, np.zeros((1, 0)), provenance)
+        cols = ["point", "strategy", *metrics.columns(list(head.metrics))]
+        table = pa.table({"point": np.zeros(len(rows), dtype=np.int64),
+                          **{c: [r[c] for r in rows] for c in cols[1:]}})
+        c = store.con
+        c.execute("BEGIN")
+        c.register("_rows", table)
+        c.execute(f"INSERT INTO metrics ({', '.join(_quote(n) for n in cols)}) "
+                  f"SELECT {', '.join(_quote(n) for n in cols)} FROM _rows")
+        c.unregister("_rows")
+        c.execute("INSERT INTO tasks VALUES ('run', 1, 1, 'done', ?, ?, ?, ?, ?)",
+                  [len(rows), seconds, engine_seconds,
+                   f"{socket.gethostname()}:{os.getpid()}", __version__])
+        c.execute("COMMIT")
 

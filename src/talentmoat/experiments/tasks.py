@@ -87,11 +87,9 @@ def _point_rows(sweep: Sweep, point: int, values: tuple[float, ...],
                           quarters=sweep.quarters, seed=sweep.seed, stream=(point,))
     except InputError as exc:
         return [{"point": point, "strategy": None, "error": exc.render()}], 0.0
-    names = list(sweep.metrics)
-    paired = {row["strategy"]: row for row in compare(result)}
-    rows = [{"point": point, "strategy": name, "error": None,
-             **metrics.row(names, outcome_totals(result, name), paired.get(name))}
-            for name in result.strategies]
+    rows = [{"point": point, "error": None, **r} for r in metrics.rows(
+        list(sweep.metrics), {name: outcome_totals(result, name) for name in result.strategies},
+        compare(result))]
     return rows, float(result.provenance["wall_time_s"])  # type: ignore[arg-type]
 
 
