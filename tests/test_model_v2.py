@@ -89,6 +89,21 @@ def test_calibration_on_a_small_scenario(tmp_path):
     assert got[0] == pytest.approx(0.6, rel=0.10) and got[1] < 0.01
 
 
+def test_the_background_hazard_is_the_attrition_to_no_modelled_party(tmp_path):
+    """h0 = 1 − (1 − total · (1 − to_parties))^(1/4) per person (MODEL.md §E): the parties'
+    share of the attrition is left to the offers, not counted twice."""
+    from talentmoat.sim.calibrate import calibrate_alpha
+
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    lab = load_scenario(path)
+    setup = build_setup(lab, "baseline", lab.scenario.strategies["baseline"],
+                        calibrate_alpha(lab).per_person(lab))
+    roles = np.asarray(lab.roster.roles)
+    assert setup.hazard[roles == "core"] == pytest.approx(1 - (1 - 0.2 * 0.5) ** 0.25)
+    assert setup.hazard[roles == "staff"] == pytest.approx(1 - (1 - 0.12) ** 0.25)
+
+
 def test_an_unreachable_target_names_role_target_and_largest_value(tmp_path):
     path = tmp_path / "small.yaml"
     path.write_text(SMALL.replace("to_parties: {default: 0.0, core: 0.5}",
