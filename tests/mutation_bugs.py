@@ -1,4 +1,4 @@
-"""The 16 bug classes of issue 9, injected one at a time; each must fail a test (not a test).
+"""The 16 bug classes of issue 9 (and one later mutant), one at a time; each must fail a test.
 
 Run from the repository root with the test venv active: ``python tests/mutation_bugs.py [k ...]``.
 It copies the committed tree (``git archive HEAD``) to a temporary folder, injects each bug
@@ -58,6 +58,9 @@ M = [
  ("B_lab forgets the documented part", "src/talentmoat/lab_value.py",
   "return (np.asarray(weights) * ((1.0 - t) + t * np.asarray(cov_in_post))).sum(axis=-1)",
   "return (np.asarray(weights) * (t * np.asarray(cov_in_post))).sum(axis=-1)"),
+ # a mutant of a later engine change (the lab's miss as a product in the quarter's pass)
+ ("the lab's miss multiplies K instead of 1 - K", "src/talentmoat/sim/engine.py",
+  "m = s.miss[r, k] * (1.0 - s.K[r, i, k])", "m = s.miss[r, k] * s.K[r, i, k]"),
 ]
 only = set(sys.argv[1:])
 ROOT = pathlib.Path(tempfile.mkdtemp(prefix="talentmoat-mutants-"))
