@@ -189,7 +189,7 @@ def test_report_refuses_a_duckdb_file_that_is_no_sweep_store(tmp_path):
     target = tmp_path / "r.html"
     r = runner.invoke(app, ["report", str(other), "-o", str(target)])
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert "not a talentmoat sweep store" in r.output and len(r.output.strip().splitlines()) == 1
+    assert "not a talentmoat results store" in r.output and len(r.output.strip().splitlines()) == 1
     assert not target.exists()
 
 

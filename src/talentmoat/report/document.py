@@ -244,7 +244,7 @@ def shock_provenance(inputs: ReportInputs) -> list[tuple[str, str]]:
 
 def figure_json(fig: go.Figure) -> str:
     """Figure JSON safe inside a ``<script>`` element."""
-    return pio.to_json(fig, validate=False).replace("</", "<\\/")
+    return pio.to_json(figures.as_plain(fig), validate=False).replace("</", "<\\/")
 
 
 def environment() -> Environment:
@@ -255,7 +255,7 @@ def environment() -> Environment:
 
 def figure_payload(fig: go.Figure) -> dict[str, Any]:
     """A figure as plain JSON data (``data``, ``layout``) for the dashboard."""
-    return json.loads(pio.to_json(fig, validate=False))
+    return json.loads(pio.to_json(figures.as_plain(fig), validate=False))
 
 
 def render_report(inputs: ReportInputs) -> str:
