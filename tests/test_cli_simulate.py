@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from talentmoat.cli import app
@@ -140,9 +141,24 @@ def test_a_single_run_is_a_results_store_in_the_sweep_layout(tmp_path):
     assert data["columns"] == ["value_end", "d_value_end"]
     assert data["strategies"]["tenders"]["d_value_end"] == paired["tenders"][
         "delta_value_end"]["mean"]
+    some = runner.invoke(app, ["analyze", str(out / RUN_STORE), "--json", "-s", "tenders"])
+    assert list(json.loads(some.stdout)["strategies"]) == ["baseline", "tenders"]
+    unknown = runner.invoke(app, ["analyze", str(out / RUN_STORE), "-s", "nope"])
+    assert unknown.exit_code == 2 and "nope" in unknown.output and "retention_grant" in \
+        unknown.output
     refused = runner.invoke(app, ["report", str(out / RUN_STORE), "-o", str(tmp_path / "r.html")])
     assert refused.exit_code == 2 and "single run" in refused.output
     assert not (tmp_path / "r.html").exists()
+    # a sweep never replaces a run's store, even with --new (it belongs to a result folder)
+    from talentmoat.errors import InputError
+    from talentmoat.experiments.spec import load_spec
+    from talentmoat.experiments.store import open_for
+
+    sweep = load_spec("lean-lab-sweep")
+    before = (out / RUN_STORE).read_bytes()
+    with pytest.raises(InputError, match="single run"):
+        open_for(out / RUN_STORE, sweep, np.zeros((1, len(sweep.names))), {}, new=True)
+    assert (out / RUN_STORE).read_bytes() == before
 
 
 def test_an_anonymized_run_store_names_no_path_and_no_plain_digest(tmp_path):

@@ -189,7 +189,7 @@ def store_analysis(store: Path, metric: str | None = None, strategy: list[str] |
     from talentmoat.experiments.store import RUN, TABLES, Store
 
     with Store(store, read_only=True) as st:
-        st.require_sweep()
+        st.require_results()
         info, prov = st.info(), st.provenance()
         if info["kind"] == RUN:
             raise InputError.single(str(store), "", f"holds a single run of '{info['name']}' "
@@ -226,22 +226,29 @@ def store_analysis(store: Path, metric: str | None = None, strategy: list[str] |
                   "uncertainties": names, "info": info, "provenance": prov}
 
 
-def run_metrics(store: Path, metric: str | None, export: Path | None) -> dict[str, Any] | None:
+def run_metrics(store: Path, metric: str | None, strategy: list[str] | None,
+                export: Path | None) -> dict[str, Any] | None:
     """A single run's store (``results.duckdb`` of a result folder) as plain data.
 
+    Args:
+        store: The store file.
+        metric: The metric shown (default: the robustness metric).
+        strategy: Strategies shown (default: all); the baseline is always included.
+        export: Also write every table to ``export/<table>.parquet``.
+
     Returns:
-        ``run`` (the scenario), ``store``, ``metric`` (the one shown: ``--metric`` or the
-        robustness metric), ``columns`` (its level and difference columns present) and
-        ``strategies`` (per strategy every stored column); None for a sweep's store.
+        ``run`` (the scenario), ``store``, ``metric``, ``columns`` (its level and difference
+        columns present) and ``strategies`` (per strategy shown, every stored column); None
+        for a sweep's store.
 
     Raises:
-        InputError: If the file is no results store, or the metric is unknown.
+        InputError: If the file is no results store, or the metric or a strategy is unknown.
     """
     from talentmoat.experiments.metrics import METRICS, ROBUSTNESS_METRIC, columns
     from talentmoat.experiments.store import RUN, TABLES, Store
 
     with Store(store, read_only=True) as st:
-        st.require_sweep()
+        st.require_results()
         info = st.info()
         if info["kind"] != RUN:
             return None
@@ -250,10 +257,15 @@ def run_metrics(store: Path, metric: str | None, export: Path | None) -> dict[st
         if export is not None:
             for table in TABLES:
                 st.export(table, export / f"{table}.parquet")
-    frame = frame.set_index("strategy").loc[order].reset_index()  # as run: baseline first
     name = metric or ROBUSTNESS_METRIC
     if name not in METRICS:
         raise InputError.single("--metric", name, f"unknown; the store has {', '.join(METRICS)}")
+    unknown = [x for x in strategy or [] if x not in order]
+    if unknown:
+        raise InputError.single("--strategy", ", ".join(unknown), "not run here; the run has "
+                                f"{', '.join(order)}")
+    shown = [order[0], *[x for x in order[1:] if not strategy or x in strategy]]
+    frame = frame.set_index("strategy").loc[shown].reset_index()  # as run: baseline first
     rows = frame.drop(columns="point").to_dict(orient="records")
     return {"run": info["name"], "store": str(store), "metric": name,
             "columns": [c for c in columns([name]) if c in frame.columns],
@@ -282,7 +294,7 @@ def analyze_command(
     On a single run's store (``results.duckdb`` of a ``simulate``/``compare``/``run`` result
     folder) it shows the stored metrics per strategy.
     """
-    single = run_metrics(store, metric, export)
+    single = run_metrics(store, metric, strategy, export)
     if single is not None:
         if json:
             print_json(single)
@@ -294,8 +306,6 @@ def analyze_command(
         for col in single["columns"]:
             table.add_column(col, justify="right")
         for name, row in single["strategies"].items():
-            if strategy and name not in strategy and name != next(iter(single["strategies"])):
-                continue
             table.add_row(name, *(_fmt(row[c], 4) for c in single["columns"]))
         console.print(table)
         return

@@ -135,13 +135,13 @@ class Store:
         return [r[0] for r in self.con.sql("SELECT table_name FROM information_schema.tables "
                                            "WHERE table_schema = 'main'").fetchall()]
 
-    def is_sweep(self) -> bool:
+    def is_results(self) -> bool:
         """Whether the file holds a sweep store."""
         return set(TABLES) <= set(self.tables())
 
-    def require_sweep(self) -> None:
+    def require_results(self) -> None:
         """Raise InputError unless the file is a results store (of a sweep or a run)."""
-        if not self.is_sweep():
+        if not self.is_results():
             raise InputError.single(str(self.path), "", "not a talentmoat results store (no "
                                     "sweep/design/metrics tables)")
 
@@ -316,11 +316,15 @@ def open_for(path: Path, sweep: Sweep, values: np.ndarray, provenance: dict[str,
             store.close()
             path.unlink()
             return open_for(path, sweep, values, provenance, new=new)
-        if not store.is_sweep():
+        if not store.is_results():
             store.close()
             raise InputError.single(str(path), "", "exists and is not a talentmoat sweep "
                                     "store; choose another --store")
         info = store.info()
+        if info["kind"] == RUN:  # part of a result folder: never replaced, even with --new
+            store.close()
+            raise InputError.single(str(path), "", "holds a single run's results (of "
+                                    f"'{info['name']}'); choose another --store")
         digest = info["digest"]
         if digest == sweep.digest:
             return store
