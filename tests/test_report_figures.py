@@ -226,6 +226,14 @@ def test_report_embeds_plotly_once_and_every_figure_as_json():
     assert len(blobs) == sum(len(s.figures) for s in sections(full)) == 10
     first = json.loads(blobs[0].split(">", 1)[1].split("</script>")[0])
     assert first["data"][1]["y"][0] == "p1"
+    import plotly.io as pio  # every figure is drawn with the template, added when serialised
+    from plotly.utils import PlotlyJSONEncoder
+
+    want = json.loads(json.dumps(pio.templates[figures.TEMPLATE].to_plotly_json(),
+                                 cls=PlotlyJSONEncoder))
+    for blob in blobs:
+        assert json.loads(blob.split(">", 1)[1].split("</script>")[0])["layout"][
+            "template"] == want
     assert "a note &lt;/script&gt; with markup" in html  # text is escaped
     for field in ("ab" * 32, ">7<", ">50<", "1.5 s"):
         assert field in html  # provenance appendix
