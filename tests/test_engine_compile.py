@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
+import numba
 import numpy as np
 
 from talentmoat import policies
 from talentmoat.knowledge import plan_compartments
 from talentmoat.loader import bundled_names, load_scenario
 from talentmoat.memo import Memo
-from talentmoat.sim import engine, shock
+from talentmoat.sim import engine, kernel_cache, shock
 from talentmoat.sim.runner import simulate
 
 KERNELS = ("_refill_kernel", "_leave_kernel", "_quarter_kernel", "_choose")
@@ -58,3 +64,33 @@ def test_the_plan_is_solved_once_per_distinct_input(monkeypatch):
                          hold_threshold=s.knowledge.hold_threshold, residual=spec.residual,
                          time_limit_s=spec.time_budget_s)
     assert len(calls) == 2 and len(policies._plans._items) == 2
+
+
+def test_the_examples_compile_the_signature_a_run_compiles():
+    """The second process of kernel_cache compiles what a run will look up, nothing else."""
+    simulate(load_scenario("lean-lab"), replications=3, quarters=2)
+    args = kernel_cache.examples()
+    assert set(args) == set(KERNELS)
+    for kernel in KERNELS:
+        (signature,) = getattr(engine, kernel).signatures
+        assert signature == tuple(numba.typeof(a) for a in args[kernel]), kernel
+
+
+def test_compile_ahead_fills_a_cold_cache_and_then_does_nothing(tmp_path):
+    code = textwrap.dedent("""
+        from talentmoat.sim import kernel_cache
+        from talentmoat.sim.kernel_cache import AHEAD, cached, compile_ahead
+        assert not any(cached(name) for name in AHEAD)
+        child = compile_ahead()
+        assert compile_ahead() is None  # one per interpreter
+        assert child.wait(timeout=300) == 0
+        kernel_cache._started.clear()
+        print(all(cached(name) for name in AHEAD), compile_ahead() is None)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
+    assert {p.name.split("-")[0] for p in tmp_path.rglob("*.nbi")} == {
+        f"engine.{name}" for name in kernel_cache.AHEAD}

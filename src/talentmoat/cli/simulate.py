@@ -220,7 +220,9 @@ def _simulate_and_report(scenario: str, strategy: list[str] | None, reps: int | 
                          quarters: int | None, seed: int | None, out: Path | None, workers: int,
                          json: bool, ranked: bool, key: bytes | None) -> None:
     from talentmoat.loader import load_scenario
+    from talentmoat.sim.kernel_cache import compile_ahead
 
+    compile_ahead()
     lab = load_scenario(scenario)
     target = _target(lab, out)
     _, payload = save_run(lab, target, key, lambda folder, declare: _run(
@@ -291,7 +293,9 @@ def run(
 ) -> None:
     """The main job: the knowledge report, then every strategy against the baseline."""
     from talentmoat.loader import load_scenario
+    from talentmoat.sim.kernel_cache import compile_ahead
 
+    compile_ahead()
     lab = load_scenario(scenario)
     target = _target(lab, out)
     people = People(lab, output_key(anonymize, anonymize_key))
