@@ -94,3 +94,14 @@ def test_compile_ahead_fills_a_cold_cache_and_then_does_nothing(tmp_path):
     assert done.stdout.split() == ["True", "True"]
     assert {p.name.split("-")[0] for p in tmp_path.rglob("*.nbi")} == {
         f"engine.{name}" for name in kernel_cache.AHEAD}
+
+
+def test_compile_ahead_without_a_process_to_spare_leaves_the_compile_to_the_run(monkeypatch):
+    def refused(*args, **kwargs):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(kernel_cache, "cached", lambda name: False)
+    monkeypatch.setattr(kernel_cache, "_started", [])
+    monkeypatch.setattr(kernel_cache.subprocess, "Popen", refused)
+    assert kernel_cache.compile_ahead() is None
+    assert kernel_cache._started == []

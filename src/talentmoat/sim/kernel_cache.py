@@ -71,7 +71,8 @@ def compile_ahead() -> subprocess.Popen | None:
     """Start compiling :data:`AHEAD` in a second process when none of them is cached yet.
 
     Returns the process (None when one was started already, there is nothing to compile ahead,
-    or numba's JIT is off). It is terminated when this interpreter exits, if it is still running.
+    numba's JIT is off, or no process could be started). It is terminated when this interpreter
+    exits, if it is still running.
     """
     import numba
 
@@ -80,9 +81,12 @@ def compile_ahead() -> subprocess.Popen | None:
     source = str(Path(__file__).resolve().parents[2])  # the folder holding talentmoat/
     env = {**os.environ,
            "PYTHONPATH": os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)}
-    child = subprocess.Popen(  # this interpreter, this module, fixed arguments
-        [sys.executable, "-m", __name__, *AHEAD], env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:  # this interpreter, this module, fixed arguments
+        child = subprocess.Popen([sys.executable, "-m", __name__, *AHEAD], env=env,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    except OSError:  # no process to spare: the run compiles everything itself, as without
+        return None
     atexit.register(_end, child)
     _started.append(child)
     return child
