@@ -9,6 +9,8 @@ import textwrap
 
 import numba
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from talentmoat import policies
 from talentmoat.knowledge import plan_compartments
@@ -105,3 +107,15 @@ def test_compile_ahead_without_a_process_to_spare_leaves_the_compile_to_the_run(
     monkeypatch.setattr(kernel_cache.subprocess, "Popen", refused)
     assert kernel_cache.compile_ahead() is None
     assert kernel_cache._started == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5]), min_size=1, max_size=12),
+       st.integers(min_value=-1, max_value=12), st.floats(-1.0, 30.0))
+def test_first_above_is_searchsorted_right(steps, at, x):
+    """The compiled binary search of ``_choose`` against NumPy, ties included (equal
+    cumulative weights are zero-weight seats; a point on a boundary goes past it)."""
+    cum = np.cumsum(steps)
+    if 0 <= at < len(cum):
+        x = float(cum[at])  # exactly on a boundary
+    assert engine._first_above(cum, x) == np.searchsorted(cum, x, side="right")

@@ -136,7 +136,7 @@ class Store:
                                            "WHERE table_schema = 'main'").fetchall()]
 
     def is_results(self) -> bool:
-        """Whether the file holds a sweep store."""
+        """Whether the file holds a results store (of a sweep or a run)."""
         return set(TABLES) <= set(self.tables())
 
     def require_results(self) -> None:

@@ -62,7 +62,7 @@ from talentmoat.sim.draws import Draws
 from talentmoat.sim.inputs import Setup, Shock, World, offer_terms
 
 __all__ = ["LEARNED", "SeatRules", "SeatState", "Shock", "Trajectories", "World",
-           "simulate_strategy", "slots"]
+           "simulate_strategy", "slots", "vacant"]
 
 
 @dataclass(frozen=True)
@@ -329,6 +329,21 @@ def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, departed):  # pragma
                 s.miss[r, k] = m if m >= 1e-300 else 0.0
 
 
+def vacant(n_rep: int, n: int, n_c: int, n_roles: int, n_parties: int) -> SeatState:
+    """Every seat vacant and due for refill in quarter 0, every total 0.
+
+    The state's arrays at the dtypes and layouts every kernel is compiled for: R = ``n_rep``
+    replications, N = ``n`` seats, C = ``n_c`` components, ``n_roles`` roles, J = ``n_parties``.
+    """
+    return SeatState(
+        K=np.zeros((n_rep, n, n_c)), active=np.zeros((n_rep, n), dtype=bool),
+        original=np.zeros((n_rep, n), dtype=bool), learning=np.zeros((n_rep, n), dtype=bool),
+        refill_at=np.zeros((n_rep, n), dtype=np.int64), headcount=np.zeros((n_rep, n_roles)),
+        n_original=np.zeros(n_rep), seat_cost=np.zeros(n_rep), units=np.zeros(n_rep),
+        payout=np.zeros(n_rep), tender=np.zeros(n_rep), miss=np.zeros((n_rep, n_c)),
+        weights=np.zeros((n_rep, n, n_parties)))
+
+
 def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules]:
     """Every seat at its first occupant's knowledge, in every replication."""
     n, n_c = setup.target.shape
@@ -346,15 +361,9 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
         theta_of=np.array([list(thetas).index(t) for t in thetas_of], dtype=np.int64),
         w=_own(world.weights, np.float64),
     )
-    one = SeatState(  # every seat vacant, due now: the refill puts each at its target
-        K=np.zeros((1, n, n_c)), active=np.zeros((1, n), dtype=bool),
-        original=np.ones((1, n), dtype=bool), learning=np.zeros((1, n), dtype=bool),
-        refill_at=np.zeros((1, n), dtype=np.int64),
-        headcount=np.zeros((1, world.n_roles)), n_original=np.full(1, float(n)),
-        seat_cost=np.zeros(1), units=np.zeros(1), payout=np.zeros(1), tender=np.zeros(1),
-        miss=np.zeros((1, n_c)),
-        weights=np.zeros((1, n, n_parties)),
-    )
+    one = vacant(1, n, n_c, world.n_roles, n_parties)  # due now: the refill puts each at
+    one.original[:] = True                              # its target, as a first occupant
+    one.n_original[:] = n
     _refill_kernel(one, rules, 0, np.inf)
     one.headcount[0] = np.bincount(rules.role_of, minlength=world.n_roles)
     one.seat_cost[0], one.units[0], one.payout[0], one.tender[0] = (

@@ -33,19 +33,14 @@ _started: list[subprocess.Popen] = []
 def examples() -> dict[str, tuple]:
     """Small arguments of exactly the types a run passes to each kernel (by kernel name).
 
-    Two replications, three seats, two components, two parties and two roles; the seat state
-    and rules as :func:`talentmoat.sim.engine._start` builds them (C-contiguous, writeable).
+    Two replications, three seats, two components, two parties and two roles: the seat state
+    of :func:`talentmoat.sim.engine.vacant` (as a run's) and rules of the dtypes
+    :func:`talentmoat.sim.engine._start` gives them (C-contiguous, writeable).
     """
-    from talentmoat.sim.engine import SeatRules, SeatState
+    from talentmoat.sim.engine import SeatRules, vacant
 
     n_rep, n, n_c, n_parties, n_roles = 2, 3, 2, 2, 2
-    state = SeatState(
-        K=np.zeros((n_rep, n, n_c)), active=np.zeros((n_rep, n), dtype=bool),
-        original=np.zeros((n_rep, n), dtype=bool), learning=np.zeros((n_rep, n), dtype=bool),
-        refill_at=np.full((n_rep, n), -1, dtype=np.int64), headcount=np.zeros((n_rep, n_roles)),
-        n_original=np.zeros(n_rep), seat_cost=np.zeros(n_rep), units=np.zeros(n_rep),
-        payout=np.zeros(n_rep), tender=np.zeros(n_rep), miss=np.zeros((n_rep, n_c)),
-        weights=np.zeros((n_rep, n, n_parties)))
+    state = vacant(n_rep, n, n_c, n_roles, n_parties)
     rules = SeatRules(
         target=np.zeros((n, n_c)), role_of=np.zeros(n, dtype=np.int64), money=np.zeros((n, 4)),
         vis_reach=np.zeros((n, n_parties)), thetas=np.ones(1),
@@ -61,7 +56,11 @@ def examples() -> dict[str, tuple]:
 
 
 def cached(name: str) -> bool:
-    """Whether numba's cache holds a compilation of the engine kernel ``name`` for its source."""
+    """Whether numba's cache holds a compilation of the engine kernel ``name`` for its source.
+
+    Reads the kernel's cache index through numba's own (private) cache object, which discards
+    an index written for other source; numba is pinned in ``requirements.lock``.
+    """
     from talentmoat.sim import engine
 
     return bool(getattr(engine, name)._cache._cache_file._load_index())

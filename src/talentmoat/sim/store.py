@@ -101,6 +101,6 @@ def write_store(path: Path, summary: dict[str, Any]) -> None:
                 json.dumps(settings), RUN, tuple(names), ())
     facts = {**prov, **settings, "policies": prov["strategies"], "metrics": names,
              "points": 1, "uncertainties": []}
-    seconds = float(prov["wall_time_s"])
+    seconds = float(prov["wall_time_s"])  # the simulation's, as a sweep task's engine_seconds
     write_run(path, head, metrics.rows(names, summary["strategies"], summary["comparison"]),
               seconds, seconds, _json_safe(facts))
