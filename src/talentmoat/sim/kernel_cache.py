@@ -47,11 +47,11 @@ def examples() -> dict[str, tuple]:
         theta_of=np.zeros(n_parties, dtype=np.int64), w=np.ones(n_c))
     seats = np.zeros(0, dtype=np.int64)
     return {
-        "_refill_kernel": (state, rules, 0, 0.5),
+        "_refill_kernel": (state, rules, 0, 0.5, False),
         "_choose": (state.weights, 0, np.zeros((n_rep, 1)), np.zeros(n_rep, dtype=np.int64)),
         "_leave_kernel": (state, rules, seats, seats, 0, 1),
         "_quarter_kernel": (state, rules, 0, np.ones((n_rep, 1, n), dtype=np.float32),
-                            np.zeros(n), 1, 0.15, 1e-4, np.zeros(n_rep, dtype=np.int64)),
+                            np.zeros(n), 1, 0.15, 1e-4, 0.5, np.zeros(n_rep, dtype=np.int64)),
     }
 
 
