@@ -143,7 +143,7 @@ class SeatState(NamedTuple):
         learning: Occupant still learning toward the seat's level, (R, N).
         refill_at: Quarter a vacant seat is refilled (−1: not vacant), (R, N).
         headcount: People in post by role, (R, roles).
-        n_original: First occupants still in post, (R,).
+        original_by_role: First occupants still in post by role, (R, roles).
         seat_cost: Σ cost_per_seat over seats in post, (R,).
         units: Σ units_per_seat over seats in post, (R,).
         payout: Σ unit_payout_per_seat over seats in post, (R,).
@@ -160,7 +160,7 @@ class SeatState(NamedTuple):
     learning: np.ndarray
     refill_at: np.ndarray
     headcount: np.ndarray
-    n_original: np.ndarray
+    original_by_role: np.ndarray
     seat_cost: np.ndarray
     units: np.ndarray
     payout: np.ndarray
@@ -282,7 +282,7 @@ def _vacate(s, c, r, i, t, backfill, powered, blank):  # pragma: no cover - comp
     _put(s, c, r, i, blank, powered)
     _tally(s, c, r, i, -1.0)
     if s.original[r, i]:
-        s.n_original[r] -= 1.0
+        s.original_by_role[r, c.role_of[i]] -= 1.0
     s.active[r, i] = False
     s.original[r, i] = False
     s.learning[r, i] = False
@@ -389,7 +389,7 @@ def vacant(n_rep: int, n: int, n_c: int, n_roles: int, n_parties: int) -> SeatSt
         K=np.zeros((n_rep, n, n_c)), active=np.zeros((n_rep, n), dtype=bool),
         original=np.zeros((n_rep, n), dtype=bool), learning=np.zeros((n_rep, n), dtype=bool),
         refill_at=np.zeros((n_rep, n), dtype=np.int64), headcount=np.zeros((n_rep, n_roles)),
-        n_original=np.zeros(n_rep), seat_cost=np.zeros(n_rep), units=np.zeros(n_rep),
+        original_by_role=np.zeros((n_rep, n_roles)), seat_cost=np.zeros(n_rep), units=np.zeros(n_rep),
         payout=np.zeros(n_rep), tender=np.zeros(n_rep), miss=np.zeros((n_rep, n_c)),
         weights=np.zeros((n_rep, n, n_parties)))
 
@@ -413,7 +413,7 @@ def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules
     )
     one = vacant(1, n, n_c, world.n_roles, n_parties)  # due now: the refill puts each at
     one.original[:] = True                              # its target, as a first occupant
-    one.n_original[:] = n
+    one.original_by_role[0] = np.bincount(rules.role_of, minlength=world.n_roles)
     _refill_kernel(one, rules, 0, np.inf, True)
     one.headcount[0] = np.bincount(rules.role_of, minlength=world.n_roles)
     one.seat_cost[0], one.units[0], one.payout[0], one.tender[0] = (
@@ -547,7 +547,6 @@ def _simulate(setup: Setup, world: World, draws: Draws, shock: Shock | None) -> 
     first_log = np.zeros((n_rep, n_c))  # the first FIRST_HIRES hires, any party
     n_hired = np.zeros(n_rep, dtype=np.int64)
     tacit0 = float(tacit_in_post(w, tacit, 1.0 - np.prod(1.0 - setup.K, axis=0)))
-    role_onehot = np.eye(world.n_roles)[rules.role_of]  # (N, roles)
     out = {
         "b_lab": np.empty((n_rep, quarters)),
         "b_rival": np.empty((n_rep, quarters, n_parties)),
@@ -651,6 +650,6 @@ def _simulate(setup: Setup, world: World, draws: Draws, shock: Shock | None) -> 
                               + (state.tender if setup.tender_is_lab_cost else 0.0)
                               + (setup.one_off_cost if t == 0 else 0.0))
         out["headcount"][:, t] = state.headcount
-        out["retained"][:, t] = state.n_original / n
-        out["original_by_role"][:, t] = state.original @ role_onehot
+        out["retained"][:, t] = state.original_by_role.sum(axis=1) / n
+        out["original_by_role"][:, t] = state.original_by_role
     return Trajectories(**out)
