@@ -4,7 +4,8 @@ Pure array code over a block of replications: state is shaped (R, N) per seat or
 knowledge, and a quarter is a fixed sequence of vectorised steps (MODEL.md §E–G):
 
 1. **Backfill.** Seats vacated ``backfill_quarters`` ago get a newcomer at
-   ``min(K_new, target)``.
+   ``min(K_new, target)`` (seated by the previous quarter's pass over the seats, counted in the
+   totals here: see :func:`_refill_kernel`).
 2. **Offers**, hiring party by hiring party (rivals, then investors' portfolio companies). Party
    j makes ``⌊h_j⌋`` offers, plus one with probability ``h_j − ⌊h_j⌋``, to distinct people in
    post drawn without replacement with probability ``∝ reach_ji · visibility_i · B({i})^θ_j``
