@@ -300,16 +300,17 @@ def _leave_kernel(s, c, rows, seats, t, backfill):  # pragma: no cover - compile
 
 
 @numba.njit(cache=True, inline="always")
-def _seat(s, c, r, i, k_new, start, powered):  # pragma: no cover - compiled
-    """A newcomer takes vacant seat (r, i) at ``min(k_new, target)``, learning if below it."""
+def _newcomer(c, i, k_new, start):  # pragma: no cover - compiled
+    """A newcomer's knowledge in seat i, ``min(k_new, target)``, into ``start`` (C,).
+
+    Returns whether it is below the seat's level on some component (so learning).
+    """
     behind = False
-    for k in range(s.K.shape[2]):
+    for k in range(len(start)):
         start[k] = min(k_new, c.target[i, k])
         if start[k] < c.target[i, k]:
             behind = True
-    s.active[r, i] = True
-    s.learning[r, i] = behind
-    _put(s, c, r, i, start, powered)
+    return behind
 
 
 @numba.njit(cache=True)
@@ -329,7 +330,9 @@ def _refill_kernel(s, c, t, k_new, place):  # pragma: no cover - compiled
             if s.refill_at[r, i] != t:
                 continue
             if place:
-                _seat(s, c, r, i, k_new, start, powered)
+                s.active[r, i] = True
+                s.learning[r, i] = _newcomer(c, i, k_new, start)
+                _put(s, c, r, i, start, powered)
             s.refill_at[r, i] = -1
             _tally(s, c, r, i, 1.0)
 
@@ -344,8 +347,8 @@ def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, k_new,
     ``eta`` of the way to its target (snapping to it within ``tol``); then its ``1 − K`` joins
     the row's product ``s.miss`` (seats in row-major order: one fixed order per replication).
     A vacant seat due for refill in quarter ``t + 1`` gets its newcomer at ``min(k_new,
-    target)`` (:func:`_seat`), after the miss; the next :func:`_refill_kernel` adds it to the
-    totals. u (R, T, N) float32 (the whole block, so its layout never changes), hazard (N,),
+    target)`` (:func:`_newcomer`), after the miss; the next :func:`_refill_kernel` adds it to
+    the totals. u (R, T, N) float32 (the whole block, so its layout never changes), hazard (N,),
     departed (R,) counts leavers.
     """
     n_rep, n, n_c = s.K.shape
@@ -360,11 +363,9 @@ def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, k_new,
             if s.active[r, i] and u[r, t, i] < hazard[i]:
                 _vacate(s, c, r, i, t, backfill, powered, blank)
                 departed[r] += 1
-            if not s.active[r, i]:
-                if s.refill_at[r, i] == t + 1:
-                    _seat(s, c, r, i, k_new, new, powered)
-                continue
-            if s.learning[r, i]:
+            in_post = s.active[r, i]
+            moved = False
+            if in_post and s.learning[r, i]:
                 done = True
                 for k in range(n_c):
                     new[k] = s.K[r, i, k] + eta * (c.target[i, k] - s.K[r, i, k])
@@ -374,10 +375,17 @@ def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, k_new,
                     for k in range(n_c):
                         new[k] = c.target[i, k]
                     s.learning[r, i] = False
+                moved = True
+            elif not in_post and s.refill_at[r, i] == t + 1:
+                s.active[r, i] = True
+                s.learning[r, i] = _newcomer(c, i, k_new, new)
+                moved = True
+            if moved:  # one seat update for both (each inlined copy costs compile time)
                 _put(s, c, r, i, new, powered)
-            for k in range(n_c):
-                m = s.miss[r, k] * (1.0 - s.K[r, i, k])
-                s.miss[r, k] = m if m >= 1e-300 else 0.0
+            if in_post:
+                for k in range(n_c):
+                    m = s.miss[r, k] * (1.0 - s.K[r, i, k])
+                    s.miss[r, k] = m if m >= 1e-300 else 0.0
 
 
 def vacant(n_rep: int, n: int, n_c: int, n_roles: int, n_parties: int) -> SeatState:
