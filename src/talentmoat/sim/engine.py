@@ -340,8 +340,7 @@ def _refill_kernel(s, c, t, k_new, place):  # pragma: no cover - compiled
 @numba.njit(cache=True)
 def _quarter_kernel(s, c, t, u, hazard, backfill, eta, tol, k_new,
                     departed):  # pragma: no cover - compiled
-    """Background attrition, learning and the lab's miss for every seat in one pass; then the
-    newcomers due next quarter take their seats.
+    """Background attrition, learning, the lab's miss and next quarter's newcomers, one pass.
 
     A seat in post leaves when ``u[r, t, i] < hazard[i]``; otherwise, if it is learning, it moves
     ``eta`` of the way to its target (snapping to it within ``tol``); then its ``1 − K`` joins
@@ -398,9 +397,9 @@ def vacant(n_rep: int, n: int, n_c: int, n_roles: int, n_parties: int) -> SeatSt
         K=np.zeros((n_rep, n, n_c)), active=np.zeros((n_rep, n), dtype=bool),
         original=np.zeros((n_rep, n), dtype=bool), learning=np.zeros((n_rep, n), dtype=bool),
         refill_at=np.zeros((n_rep, n), dtype=np.int64), headcount=np.zeros((n_rep, n_roles)),
-        original_by_role=np.zeros((n_rep, n_roles)), seat_cost=np.zeros(n_rep), units=np.zeros(n_rep),
-        payout=np.zeros(n_rep), tender=np.zeros(n_rep), miss=np.zeros((n_rep, n_c)),
-        weights=np.zeros((n_rep, n, n_parties)))
+        original_by_role=np.zeros((n_rep, n_roles)), seat_cost=np.zeros(n_rep),
+        units=np.zeros(n_rep), payout=np.zeros(n_rep), tender=np.zeros(n_rep),
+        miss=np.zeros((n_rep, n_c)), weights=np.zeros((n_rep, n, n_parties)))
 
 
 def _start(setup: Setup, world: World, n_rep: int) -> tuple[SeatState, SeatRules]:
